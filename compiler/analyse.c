@@ -1,0 +1,9 @@
+/* analyse.c: the front end's pipeline, readable in one function. */
+#include "netc.h"
+
+void analyse(Graph *g, Diags *d, const WarnConfig *cfg) {
+    shape_infer(g, d);   /* Node.shape, `same` padding */
+    count_params(g, d);  /* Node.params/trainable/macs, totals */
+    rf_compute(g, d);    /* Node.rf */
+    lint_run(g, d, cfg); /* warnings */
+}

@@ -1,0 +1,275 @@
+/* diag.c: the only place that prints a diagnostic.
+**
+** Passes report into a Diags list and go on; nothing is printed until the
+** whole file has been read and analysed. Then the list is sorted by place
+** and printed the way GCC and Clang print, so editors and CI annotators read
+** it, or as the JSON of CLI.md:
+**
+**     FILE:LINE:COL: SEVERITY: MESSAGE [ID]
+**         7 |     conv2d(filters=64, kernel=3, activation=relu);
+**           |     ^~~~~~
+**     FILE:LINE:COL: note: MORE
+**
+** Warning flags (-Wno-ID, -Werror, -Werror=ID) are applied here, as the
+** warning is reported; `# netc: disable=` comments are looked up here too.
+*/
+#include "netc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const warn_names[W__COUNT] = {
+#define W(e, s) s,
+    WARNINGS(W)
+#undef W
+};
+
+int warn_lookup(const char *name) {
+    for (int i = 0; i < W__COUNT; i++)
+        if (strcmp(warn_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static Diag *add(Diags *d, Severity sev, const SourceFile *f, Span s,
+                 const char *id, const char *fmt, va_list ap) {
+    Diag *g = arena_alloc(d->arena, sizeof *g);
+    g->sev = sev;
+    g->id = id;
+    g->file = f;
+    g->span = s;
+    g->msg = arena_vprintf(d->arena, fmt, ap);
+    g->seq = d->list.len;
+    vec_push(d->arena, &d->list, g);
+    if (sev == SEV_ERROR)
+        d->errors++;
+    else if (sev == SEV_WARNING)
+        d->warnings++;
+    return g;
+}
+
+Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
+                 const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *g = add(d, SEV_ERROR, f, s, id, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+Diag *diag_warn(Diags *d, const SourceFile *f, Span s, WarnId w,
+                const char *fmt, ...) {
+    const WarnConfig *c = d->config;
+    if (c && !c->enabled[w])
+        return NULL;
+    Severity sev = c && c->werror[w] ? SEV_ERROR : SEV_WARNING;
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *g = add(d, sev, f, s, warn_names[w], fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
+               const char *fmt, ...) {
+    if (!g)
+        return;
+    Note *n = arena_alloc(d->arena, sizeof *n);
+    n->file = f;
+    n->span = s;
+    va_list ap;
+    va_start(ap, fmt);
+    n->msg = arena_vprintf(d->arena, fmt, ap);
+    va_end(ap);
+    vec_push(d->arena, &g->notes, n);
+}
+
+/* Is `id` in the comma-separated list `ids`? "all" matches every id. */
+static bool in_list(const char *ids, const char *id) {
+    size_t n = strlen(id);
+    const char *p = ids;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if ((len == n && memcmp(p, id, n) == 0) || (len == 3 && memcmp(p, "all", 3) == 0))
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
+bool suppressed(const SourceFile *f, int line, const char *id) {
+    if (!f)
+        return false;
+    for (int i = 0; i < f->suppress.len; i++) {
+        const Suppress *s = f->suppress.data[i];
+        if ((s->line == line || s->line == line - 1) && in_list(s->ids, id))
+            return true;
+    }
+    return false;
+}
+
+/* Files in the order they are first mentioned, then line, column and report
+** order. */
+static const SourceFile **file_order;
+static int nfile_order;
+
+static int file_rank(const SourceFile *f) {
+    for (int i = 0; i < nfile_order; i++)
+        if (file_order[i] == f)
+            return i;
+    return nfile_order;
+}
+
+static int cmp_diag(const void *a, const void *b) {
+    const Diag *x = *(Diag *const *)a, *y = *(Diag *const *)b;
+    int fx = file_rank(x->file), fy = file_rank(y->file);
+    if (fx != fy)
+        return fx - fy;
+    if (x->span.line != y->span.line)
+        return x->span.line - y->span.line;
+    if (x->span.col != y->span.col)
+        return x->span.col - y->span.col;
+    return x->seq - y->seq;
+}
+
+void diag_sort(Diags *d) {
+    const SourceFile **order = malloc(sizeof *order * (size_t)(d->list.len + 1));
+    int n = 0;
+    for (int i = 0; i < d->list.len; i++) {
+        const Diag *g = d->list.data[i];
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++)
+            seen = order[k] == g->file;
+        if (!seen)
+            order[n++] = g->file;
+    }
+    file_order = order;
+    nfile_order = n;
+    if (d->list.len > 1)
+        qsort(d->list.data, (size_t)d->list.len, sizeof(void *), cmp_diag);
+    file_order = NULL;
+    nfile_order = 0;
+    free(order);
+}
+
+static const char *sev_name[] = {"note", "warning", "error"};
+static const char *sev_color[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
+
+/* The quoted line and the caret under it. */
+static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, bool color) {
+    int len;
+    const char *line = source_line(f, s.line, &len);
+    if (s.line < 1 || s.line > f->nlines)
+        return;
+    fprintf(out, "%5d | %.*s\n", s.line, len, line);
+    fputs("      | ", out);
+    /* walk characters up to the column, keeping tabs so the caret lines up */
+    int c = 1, i = 0;
+    while (i < len && c < s.col) {
+        fputc(line[i] == '\t' ? '\t' : ' ', out);
+        i++;
+        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
+            i++;
+        c++;
+    }
+    int n = caret_len;
+    if (n <= 0)
+        n = s.end_line == s.line && s.end_col > s.col ? s.end_col - s.col : 1;
+    if (color)
+        fputs("\033[1;32m", out);
+    fputc('^', out);
+    for (int k = 1; k < n; k++)
+        fputc('~', out);
+    if (color)
+        fputs("\033[0m", out);
+    fputc('\n', out);
+}
+
+static void print_head(FILE *out, const SourceFile *f, Span s, Severity sev,
+                       const char *msg, const char *id, bool color) {
+    if (color)
+        fputs("\033[1m", out);
+    if (f && s.line > 0)
+        fprintf(out, "%s:%d:%d: ", f->display, s.line, s.col);
+    else if (f)
+        fprintf(out, "%s: ", f->display);
+    else
+        fputs("netc: ", out);
+    if (color)
+        fprintf(out, "%s%s:\033[0m\033[1m ", sev_color[sev], sev_name[sev]);
+    else
+        fprintf(out, "%s: ", sev_name[sev]);
+    fputs(msg, out);
+    if (id)
+        fprintf(out, " [%s]", id);
+    if (color)
+        fputs("\033[0m", out);
+    fputc('\n', out);
+}
+
+void diag_print_text(const Diags *d, void *stream, bool color) {
+    FILE *out = stream;
+    for (int i = 0; i < d->list.len; i++) {
+        const Diag *g = d->list.data[i];
+        print_head(out, g->file, g->span, g->sev, g->msg, g->id, color);
+        if (g->file && g->span.line > 0)
+            print_caret(out, g->file, g->span, g->caret_len, color);
+        for (int k = 0; k < g->notes.len; k++) {
+            const Note *n = g->notes.data[k];
+            print_head(out, n->file, n->span, SEV_NOTE, n->msg, NULL, color);
+        }
+    }
+}
+
+static void indent_to(Buf *b, int n) {
+    for (int i = 0; i < n; i++)
+        buf_putc(b, ' ');
+}
+
+void diag_json_list(const Diags *d, const SourceFile *f, Buf *b, int ind) {
+    bool first = true;
+    buf_putc(b, '[');
+    for (int i = 0; i < d->list.len; i++) {
+        const Diag *g = d->list.data[i];
+        if (g->file != f)
+            continue;
+        buf_puts(b, first ? "\n" : ",\n");
+        first = false;
+        indent_to(b, ind + 2);
+        buf_puts(b, "{\"id\": ");
+        json_string(b, g->id ? g->id : "");
+        buf_printf(b, ", \"severity\": \"%s\", ", sev_name[g->sev]);
+        buf_printf(b, "\"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d, ",
+                   g->span.line, g->span.col, g->span.end_line, g->span.end_col);
+        buf_puts(b, "\"layer\": ");
+        if (g->layer)
+            json_string(b, g->layer);
+        else
+            buf_puts(b, "null");
+        buf_puts(b, ", \"message\": ");
+        json_string(b, g->msg);
+        buf_puts(b, ", \"notes\": [");
+        for (int k = 0; k < g->notes.len; k++) {
+            const Note *n = g->notes.data[k];
+            buf_puts(b, k ? ", {" : "{");
+            if (n->file && n->file != f) {
+                buf_puts(b, "\"file\": ");
+                json_string(b, n->file->display);
+                buf_puts(b, ", ");
+            }
+            buf_printf(b, "\"line\": %d, \"column\": %d, \"message\": ", n->span.line, n->span.col);
+            json_string(b, n->msg);
+            buf_putc(b, '}');
+        }
+        buf_puts(b, "]}");
+    }
+    if (!first) {
+        buf_putc(b, '\n');
+        indent_to(b, ind);
+    }
+    buf_putc(b, ']');
+}

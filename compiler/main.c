@@ -1,0 +1,384 @@
+/* main.c: the `netc` command (CLI.md).
+**
+** Subcommands in the manner of git: check, summary, help. Each reads its
+** files into one Program, runs the front end on every network (run_front),
+** prints what it was asked for, and exits 0 (success, warnings allowed),
+** 1 (the input has errors, or warnings under -Werror) or 2 (bad usage).
+*/
+#include "netc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+
+typedef enum { FMT_TEXT, FMT_JSON } Format;
+
+typedef struct Options {
+    const char *command;
+    Vec files; /* char* */
+    const char *network;
+    Format format;
+    int color; /* -1 auto, 0 never, 1 always */
+    WarnConfig warn;
+} Options;
+
+static const char *usage_text =
+    "usage: netc <command> [options] FILE...\n"
+    "\n"
+    "commands:\n"
+    "  check FILE...     parse and analyse; print diagnostics (the linter for CI)\n"
+    "  summary FILE      the layer table: shape, params, MACs, receptive field\n"
+    "  help [COMMAND]    this text, or a command's\n"
+    "\n"
+    "options:\n"
+    "  --format=text|json      output format (default text)\n"
+    "  --network NAME          the network to use, where a file holds several\n"
+    "  -Wno-ID, -WID           turn warning ID off or on\n"
+    "  -Werror, -Werror=ID     turn every warning, or warning ID, into an error\n"
+    "  --rf-min=F              rf-coverage: the least fraction of the input a final\n"
+    "                          layer must see on each axis (default 0.5)\n"
+    "  --color=auto|always|never\n"
+    "  --version               print netc's version\n"
+    "\n"
+    "FILE may be - for standard input. Exit status: 0 success (warnings allowed),\n"
+    "1 the input has errors, 2 bad usage.\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "netc: error: ");
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'netc help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_warning_flag(Options *o, const char *flag) {
+    const char *id = flag + 2;
+    bool on = true, werror = false;
+    if (strcmp(id, "error") == 0) {
+        for (int i = 0; i < W__COUNT; i++)
+            o->warn.werror[i] = true;
+        return 0;
+    }
+    if (strncmp(id, "error=", 6) == 0) {
+        id += 6;
+        werror = true;
+    } else if (strncmp(id, "no-error=", 9) == 0) {
+        id += 9;
+        int w = warn_lookup(id);
+        if (w < 0)
+            return usage_error("unknown warning id '%s'", id);
+        o->warn.werror[w] = false;
+        return 0;
+    } else if (strncmp(id, "no-", 3) == 0) {
+        id += 3;
+        on = false;
+    }
+    if (strcmp(id, "all") == 0) {
+        for (int i = 0; i < W__COUNT; i++) {
+            o->warn.enabled[i] = on;
+            if (werror)
+                o->warn.werror[i] = true;
+        }
+        return 0;
+    }
+    int w = warn_lookup(id);
+    if (w < 0) {
+        const char *best = NULL;
+        int bestd = 3;
+        for (int i = 0; i < W__COUNT; i++) {
+            int dist = edit_distance(id, warn_names[i]);
+            if (dist < bestd) {
+                bestd = dist;
+                best = warn_names[i];
+            }
+        }
+        if (best) {
+            fprintf(stderr, "netc: error: unknown warning id '%s'; did you mean '%s'?\n", id, best);
+            fputs("Try 'netc help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+        return usage_error("unknown warning id '%s'", id);
+    }
+    o->warn.enabled[w] = on;
+    if (werror) {
+        o->warn.werror[w] = true;
+        o->warn.enabled[w] = true;
+    }
+    return 0;
+}
+
+/* The value of `--name=value` or `--name value`; NULL if absent. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] == '\0') {
+        if (*i + 1 >= argc)
+            return "";
+        return argv[++*i];
+    }
+    return NULL;
+}
+
+static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
+    for (int i = start; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        if (strcmp(arg, "-") == 0 || arg[0] != '-') {
+            vec_push(a, &o->files, (void *)arg);
+        } else if ((v = flag_value(argc, argv, &i, "--format"))) {
+            if (strcmp(v, "text") == 0)
+                o->format = FMT_TEXT;
+            else if (strcmp(v, "json") == 0)
+                o->format = FMT_JSON;
+            else
+                return usage_error("unknown format '%s' (expected text or json)", v);
+        } else if ((v = flag_value(argc, argv, &i, "--network"))) {
+            if (!*v)
+                return usage_error("%s needs a network name", "--network");
+            o->network = v;
+        } else if ((v = flag_value(argc, argv, &i, "--rf-min"))) {
+            char *end;
+            errno = 0;
+            double f = strtod(v, &end);
+            if (!*v || *end || errno || !(f >= 0 && f <= 1))
+                return usage_error("--rf-min takes a fraction from 0 to 1, saw '%s'", v);
+            o->warn.rf_min = f;
+        } else if ((v = flag_value(argc, argv, &i, "--color"))) {
+            if (strcmp(v, "auto") == 0)
+                o->color = -1;
+            else if (strcmp(v, "always") == 0)
+                o->color = 1;
+            else if (strcmp(v, "never") == 0)
+                o->color = 0;
+            else
+                return usage_error("unknown --color '%s' (expected auto, always or never)", v);
+        } else if (strncmp(arg, "-W", 2) == 0 && arg[2]) {
+            int r = parse_warning_flag(o, arg);
+            if (r)
+                return r;
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+    }
+    return 0;
+}
+
+static bool use_color(const Options *o) {
+    if (o->color >= 0)
+        return o->color;
+    const char *term = getenv("TERM");
+    return isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+}
+
+/* Reads every file of the command line. A file that cannot be read is a
+** usage error (exit 2), reported at once. */
+static int load_files(Program *p, const Options *o, Vec *roots) {
+    int status = 0;
+    for (int i = 0; i < o->files.len; i++) {
+        const char *path = o->files.data[i];
+        SourceFile *f;
+        if (strcmp(path, "-") == 0) {
+            Buf b = {0};
+            char chunk[65536];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+                for (size_t k = 0; k < got; k++)
+                    buf_putc(&b, chunk[k]);
+            f = parse_root(p, "<stdin>", "<stdin>", b.data ? b.data : "", b.len);
+            buf_free(&b);
+        } else {
+            f = parse_root(p, path, path, NULL, 0);
+            if (!f) {
+                fprintf(stderr, "netc: error: cannot read '%s': %s\n", path, strerror(errno));
+                status = EXIT_USAGE;
+                continue;
+            }
+        }
+        vec_push(p->arena, roots, f);
+    }
+    return status;
+}
+
+/* Resolves and analyses the networks of the root files (those named
+** --network, if given); returns their graphs. */
+static Vec run_front(Program *p, const Options *o, const Vec *roots, bool *found) {
+    Vec graphs = {0};
+    *found = false;
+    for (int i = 0; i < roots->len; i++) {
+        SourceFile *f = roots->data[i];
+        for (int k = 0; k < f->networks.len; k++) {
+            NetAst *net = f->networks.data[k];
+            if (o->network && strcmp(o->network, net->id.name) != 0)
+                continue;
+            *found = true;
+            Graph *g = resolve_network(p, net);
+            analyse(g, p->diags, &o->warn);
+            vec_push(p->arena, &graphs, g);
+        }
+    }
+    return graphs;
+}
+
+static int cmd_check(Options *o, Program *p) {
+    Vec roots = {0};
+    int status = load_files(p, o, &roots);
+    bool found;
+    run_front(p, o, &roots, &found);
+    if (o->network && !found && status == 0)
+        return usage_error("no network named '%s'", o->network);
+    Diags *d = p->diags;
+    diag_sort(d);
+    if (o->format == FMT_JSON) {
+        Buf b = {0};
+        buf_puts(&b, "{\n  \"version\": 1,\n  \"files\": [");
+        /* the files named, then any other file a diagnostic is about */
+        Vec files = {0};
+        for (int i = 0; i < roots.len; i++) {
+            bool dup = false;
+            for (int k = 0; k < files.len; k++)
+                dup = dup || files.data[k] == roots.data[i];
+            if (!dup)
+                vec_push(p->arena, &files, roots.data[i]);
+        }
+        for (int i = 0; i < d->list.len; i++) {
+            const Diag *g = d->list.data[i];
+            bool dup = !g->file;
+            for (int k = 0; k < files.len && !dup; k++)
+                dup = files.data[k] == g->file;
+            if (!dup)
+                vec_push(p->arena, &files, (void *)g->file);
+        }
+        for (int i = 0; i < files.len; i++) {
+            const SourceFile *f = files.data[i];
+            buf_puts(&b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+            json_string(&b, f->display);
+            buf_puts(&b, ", \"diagnostics\": ");
+            diag_json_list(d, f, &b, 4);
+            buf_putc(&b, '}');
+        }
+        buf_puts(&b, files.len ? "\n  ]\n}\n" : "]\n}\n");
+        fputs(b.data, stdout);
+        buf_free(&b);
+    } else {
+        diag_print_text(d, stderr, use_color(o));
+    }
+    if (status)
+        return status;
+    return d->errors ? EXIT_ERRORS : EXIT_OK;
+}
+
+static int cmd_summary(Options *o, Program *p) {
+    if (o->files.len != 1)
+        return usage_error("%s", o->files.len ? "summary takes one file" : "summary needs a file");
+    Vec roots = {0};
+    int status = load_files(p, o, &roots);
+    if (status)
+        return status;
+    bool found;
+    Vec graphs = run_front(p, o, &roots, &found);
+    if (o->network && !found)
+        return usage_error("no network named '%s'", o->network);
+    Diags *d = p->diags;
+    diag_sort(d);
+    diag_print_text(d, stderr, use_color(o));
+    if (d->errors)
+        return EXIT_ERRORS;
+    if (graphs.len == 0) {
+        SourceFile *f = roots.data[0];
+        fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
+        return EXIT_ERRORS;
+    }
+    if (o->format == FMT_JSON && graphs.len > 1) {
+        SourceFile *f = roots.data[0];
+        fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
+                f->display, graphs.len);
+        return EXIT_USAGE;
+    }
+    Buf b = {0};
+    for (int i = 0; i < graphs.len; i++) {
+        const Graph *g = graphs.data[i];
+        if (o->format == FMT_JSON) {
+            summary_json(g, &b);
+        } else {
+            if (graphs.len > 1)
+                buf_printf(&b, "%sNetwork: %s\n", i ? "\n" : "", g->name);
+            summary_text(g, &b);
+        }
+    }
+    fputs(b.data, stdout);
+    buf_free(&b);
+    return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv) {
+    if (argc > 2) {
+        const char *c = argv[2];
+        if (strcmp(c, "check") == 0)
+            fputs("usage: netc check [options] FILE...\n\n"
+                  "Parses and analyses each FILE and prints its diagnostics, in GCC's format\n"
+                  "on standard error, or as JSON on standard output with --format=json.\n"
+                  "Options: --format, --network, -W..., --rf-min, --color (see 'netc help').\n",
+                  stdout);
+        else if (strcmp(c, "summary") == 0)
+            fputs("usage: netc summary [options] FILE\n\n"
+                  "Prints the layer table of FILE's network: output shape, parameters, MACs\n"
+                  "and receptive field of each layer, then the totals; --format=json for the\n"
+                  "JSON of CLI.md. Diagnostics go to standard error.\n",
+                  stdout);
+        else {
+            fprintf(stderr, "netc: error: no help for '%s'\n", c);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    }
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("netc %s\n", NETC_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cmd_help(argc, argv);
+
+    Arena arena = {0};
+    Options o = {.command = cmd, .color = -1};
+    for (int i = 0; i < W__COUNT; i++)
+        o.warn.enabled[i] = true;
+    o.warn.rf_min = 0.5;
+    int status;
+    if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0) {
+        status = usage_error("unknown command '%s'", cmd);
+        arena_free(&arena);
+        return status;
+    }
+    status = parse_args(&o, &arena, argc, argv, 2);
+    if (status == 0 && o.files.len == 0)
+        status = usage_error("%s needs a file", cmd);
+    if (status) {
+        arena_free(&arena);
+        return status;
+    }
+    Diags d = {.arena = &arena, .config = &o.warn};
+    Program p = {.arena = &arena, .diags = &d};
+    if (strcmp(cmd, "check") == 0)
+        status = cmd_check(&o, &p);
+    else
+        status = cmd_summary(&o, &p);
+    fflush(stdout);
+    arena_free(&arena);
+    return status;
+}

@@ -1,0 +1,489 @@
+/* netc.h: the one internal header of the compiler.
+**
+** netc reads a `.net` file into a syntax tree (grammar/, parse.c), expands it
+** into a graph of layers (resolve.c), and runs one analysis pass per file over
+** that graph: shapes (shape.c), parameters and MACs (count.c), receptive
+** fields (rf.c), warnings (lint.c). Every pass reports what it finds to the
+** diagnostics list (diag.c) and goes on; a node a pass could not make sense of
+** is marked `bad`, and later passes step over it and what depends on it, so
+** one mistake yields one error, not a cascade.
+**
+** The graph is the interface the back ends hang off: nodes in topological
+** (source) order, every attribute resolved to integers (`same` padding
+** included), shapes and counts filled in. A back end never looks at the
+** syntax tree.
+**
+** A banner below opens the section of each .c file.
+*/
+#ifndef NETC_H
+#define NETC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETC_VERSION "0.1.0"
+
+typedef struct SourceFile SourceFile;
+
+/*
+** util.c: arena, vectors, strings, checked arithmetic
+*/
+
+/* An arena per compilation: everything of a run is freed at once. */
+typedef struct ArenaChunk ArenaChunk;
+typedef struct Arena {
+    ArenaChunk *head;
+} Arena;
+
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
+void arena_free(Arena *a);
+
+/* A growable array of pointers, its storage in an arena. */
+typedef struct Vec {
+    void **data;
+    int len, cap;
+} Vec;
+
+void vec_push(Arena *a, Vec *v, void *p);
+
+/* A growing string on the heap (for output that is not kept). */
+typedef struct Buf {
+    char *data;
+    size_t len, cap;
+} Buf;
+
+void buf_putc(Buf *b, char c);
+void buf_puts(Buf *b, const char *s);
+void buf_printf(Buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_free(Buf *b);
+
+/* Checked arithmetic on int64_t: false on overflow. */
+bool ck_add(int64_t a, int64_t b, int64_t *r);
+bool ck_mul(int64_t a, int64_t b, int64_t *r);
+
+/* 1234567 -> "1,234,567", into a caller's buffer of at least 32 bytes. */
+char *fmt_thousands(char *out, int64_t v);
+
+/* Number of UTF-8 characters in s[0..n). */
+int utf8_len(const char *s, size_t n);
+
+/* Levenshtein distance, for "did you mean". */
+int edit_distance(const char *a, const char *b);
+
+/*
+** source.c: source files and locations
+*/
+
+/* A range of source text. Lines and columns are 1-based and count
+** characters; the end is exclusive (the character after the range), as in
+** SARIF. */
+typedef struct Span {
+    int line, col;
+    int end_line, end_col;
+} Span;
+
+/* A `# netc: disable=ID,...` comment. */
+typedef struct Suppress {
+    int line;
+    const char *ids; /* the comma-separated list as written */
+} Suppress;
+
+struct SourceFile {
+    const char *path;    /* as opened (imports: joined to the importer's dir) */
+    const char *display; /* as the user wrote it, for diagnostics */
+    const char *text;
+    size_t len;
+    int *line_start; /* byte offset of each line; line_start[0] is line 1 */
+    int nlines;
+    Vec blocks;   /* Block*: defined here */
+    Vec networks; /* NetAst*: defined here */
+    Vec imports;  /* Import*: in source order */
+    Vec suppress; /* Suppress* */
+    bool parsed;  /* the parse has finished (import cycle detection) */
+    bool loading; /* on the import stack */
+};
+
+SourceFile *source_new(Arena *a, const char *path, const char *display,
+                       const char *text, size_t len);
+/* Text of line `line` (without the newline), and its length in bytes. */
+const char *source_line(const SourceFile *f, int line, int *len);
+/* Reads a whole file; NULL with errno set on failure. */
+char *read_file(const char *path, size_t *len);
+
+/*
+** diag.c: the only place that prints a diagnostic
+*/
+
+typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
+
+/* The warning ids. ORDER WARN: lint.c's rule texts follow this order. */
+#define WARNINGS(W)                                                            \
+    W(RF_COVERAGE, "rf-coverage")                                              \
+    W(DROPPED_PIXELS, "dropped-pixels")                                        \
+    W(STRIDE_GAP, "stride-gap")                                                \
+    W(BIAS_BEFORE_NORM, "bias-before-norm")                                    \
+    W(PARAM_HOTSPOT, "param-hotspot")                                          \
+    W(RF_MISALIGNED, "rf-misaligned")                                          \
+    W(SOFTMAX_NOT_LAST, "softmax-not-last")                                    \
+    W(UNUSED, "unused")
+
+typedef enum {
+#define W(e, s) W_##e,
+    WARNINGS(W)
+#undef W
+    W__COUNT
+} WarnId;
+
+extern const char *const warn_names[W__COUNT];
+int warn_lookup(const char *name); /* -1 if not a warning id */
+
+typedef struct Note {
+    const SourceFile *file;
+    Span span;
+    const char *msg;
+} Note;
+
+typedef struct Diag {
+    Severity sev;
+    const char *id;
+    const SourceFile *file; /* NULL: not about a place in a file */
+    Span span;
+    int caret_len; /* characters to underline from span start; 0: whole span */
+    const char *msg;
+    const char *layer; /* NULL if not about one layer */
+    Vec notes;         /* Note* */
+    int seq;           /* order of report, for a stable sort */
+} Diag;
+
+typedef struct WarnConfig {
+    bool enabled[W__COUNT];
+    bool werror[W__COUNT];
+    double rf_min;
+} WarnConfig;
+
+typedef struct Diags {
+    Arena *arena;
+    Vec list; /* Diag* */
+    int errors, warnings;
+    const WarnConfig *config; /* NULL: all warnings on, none an error */
+} Diags;
+
+Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* NULL when the warning is disabled (flag or comment); the caller then
+** skips its notes. `line` is the layer's line for `# netc: disable`. */
+Diag *diag_warn(Diags *d, const SourceFile *f, Span s, WarnId w,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+bool suppressed(const SourceFile *f, int line, const char *id);
+
+/* Sorts diagnostics by file, line and column, keeping report order on ties. */
+void diag_sort(Diags *d);
+void diag_print_text(const Diags *d, void *stream, bool color);
+void diag_json_list(const Diags *d, const SourceFile *f, Buf *out, int indent);
+
+/*
+** ast.h material: the syntax tree that grammar/parser.y builds
+*/
+
+typedef enum {
+    E_INT,   /* i */
+    E_FLOAT, /* f */
+    E_BOOL,  /* i: 0 or 1 */
+    E_IDENT, /* s: a value parameter or a symbol (relu, same, chw) */
+    E_TUPLE, /* elems */
+    E_NEG,   /* lhs */
+    E_ADD, E_SUB, E_MUL, E_DIV /* lhs, rhs */
+} ExprKind;
+
+typedef struct Expr Expr;
+struct Expr {
+    ExprKind kind;
+    Span span;
+    int64_t i;
+    double f;
+    const char *s;
+    Expr *lhs, *rhs;
+    Vec elems; /* Expr* */
+};
+
+typedef struct Ident {
+    const char *name;
+    Span span;
+} Ident;
+
+typedef struct Kwarg {
+    Ident key;
+    Expr *value;
+} Kwarg;
+
+typedef enum { S_CALL, S_OUTPUT } StmtKind;
+
+typedef struct Stmt {
+    StmtKind kind;
+    Span span;     /* from its first token to the end of the call */
+    Ident target;  /* S_CALL: name = ...; name NULL when not written */
+    Ident callee;  /* S_CALL */
+    Vec args;      /* S_CALL: Ident*, tensors; S_OUTPUT: Ident*, outputs */
+    Vec kwargs;    /* S_CALL: Kwarg* */
+    Span misorder; /* a positional argument after a keyword one, if line>0 */
+} Stmt;
+
+typedef struct Param {
+    Ident id;
+    Expr *def; /* value parameters: default, or NULL */
+} Param;
+
+typedef struct Block {
+    Ident id;
+    Span span;
+    Vec tparams; /* Param*: tensors */
+    Vec vparams; /* Param*: values */
+    Vec stmts;   /* Stmt* */
+    Ident ret;
+    SourceFile *file;
+} Block;
+
+typedef struct NetAst {
+    Ident id;
+    Span span;
+    Vec stmts; /* Stmt* */
+    SourceFile *file;
+} NetAst;
+
+typedef struct Import {
+    Span span;
+    const char *path; /* as written, escapes undone */
+    SourceFile *file; /* NULL when it could not be read or parsed */
+} Import;
+
+/*
+** parse.c: files, imports, and the glue to flex and bison
+*/
+
+typedef struct Program {
+    Arena *arena;
+    Diags *diags;
+    Vec files; /* SourceFile*: every file read, roots and imports */
+} Program;
+
+/* Parses a root file given by the user (text NULL: read path) and every file
+** it imports. Errors go to p->diags. NULL if the file cannot be read. */
+SourceFile *parse_root(Program *p, const char *path, const char *display,
+                       const char *text, size_t len);
+/* Parses one file's text, then its imports; depth counts nested imports. */
+SourceFile *parse_text_depth(Program *p, SourceFile *f, int depth);
+
+/*
+** ir: the graph that the passes fill and the back ends read
+*/
+
+typedef enum {
+#define OP(id, ...) OP_##id,
+#include "ops.def"
+#undef OP
+    OP__COUNT
+} OpKind;
+
+typedef enum {
+#define ATTR(id, type) ATTR_##id,
+#include "attrs.def"
+#undef ATTR
+    ATTR__COUNT
+} AttrKind;
+
+enum {
+#define ATTR(id, type) A_##id##_bit = 1u << ATTR_##id,
+#include "attrs.def"
+#undef ATTR
+};
+#define A_SHAPE A_shape_bit
+#define A_FILTERS A_filters_bit
+#define A_KERNEL A_kernel_bit
+#define A_STRIDE A_stride_bit
+#define A_PADDING A_padding_bit
+#define A_DILATION A_dilation_bit
+#define A_GROUPS A_groups_bit
+#define A_BIAS A_bias_bit
+#define A_ACTIVATION A_activation_bit
+#define A_MULTIPLIER A_multiplier_bit
+#define A_SIZE A_size_bit
+#define A_CEIL A_ceil_bit
+#define A_COUNT_PAD A_count_pad_bit
+#define A_EPSILON A_epsilon_bit
+#define A_ALPHA A_alpha_bit
+#define A_RATE A_rate_bit
+#define A_ORDER A_order_bit
+#define A_UNITS A_units_bit
+
+typedef struct OpInfo {
+    const char *name;
+    int min_in, max_in; /* max 0: any number */
+    int in_rank;        /* 3: spatial input, 1: flat, 0: either */
+    unsigned allowed, required;
+} OpInfo;
+
+extern const OpInfo op_info[OP__COUNT];
+extern const char *const attr_names[ATTR__COUNT];
+int op_lookup(const char *name); /* -1 if unknown */
+
+typedef enum {
+    ACT_LINEAR, ACT_RELU, ACT_RELU6, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX,
+    ACT_LEAKY_RELU
+} Act;
+extern const char *const act_names[]; /* ORDER Act */
+
+typedef enum { ORDER_CHW, ORDER_HWC } FlattenOrder;
+
+/* Shapes are H×W×C (rank 3) or n (rank 1); rank 0 means unknown. */
+typedef struct Shape {
+    int rank;
+    int64_t d[3];
+} Shape;
+
+/* The receptive field of a tensor on one axis, relative to its network
+** input: unit i sees input positions i·jump − pad … i·jump − pad + size − 1. */
+typedef struct Field {
+    int64_t size, jump, pad;
+} Field;
+
+/* A block call site, for errors inside blocks and for prefixes. */
+typedef struct Site {
+    const SourceFile *file;
+    Span span;
+    const char *block;  /* the block called */
+    const char *prefix; /* the name its layers get, "layer1.0" */
+    const struct Site *up;
+} Site;
+
+typedef struct Node Node;
+struct Node {
+    int id; /* index in Graph.nodes: topological and source order */
+    OpKind op;
+    const char *name; /* full dotted name */
+    const SourceFile *file;
+    Span span;       /* the statement, from its first token to its ')' */
+    int focus_len;   /* characters of its first token, for the caret */
+    const Site *site; /* the block call it was expanded from, or NULL */
+
+    Node **in;
+    int nin;
+    Vec users; /* Node*: every consumer, once per use */
+
+    /* Attributes, resolved (resolve.c; padding `same` by shape.c). */
+    Shape declared;     /* input */
+    int64_t filters;    /* conv2d */
+    int64_t multiplier; /* depthwise_conv2d */
+    int64_t units;      /* dense */
+    int64_t groups;     /* conv2d; depthwise: its input channels */
+    int64_t kernel[2];  /* kernel, or a pool's size; H then W */
+    int64_t stride[2];
+    int64_t dilation[2];
+    int64_t pad[4]; /* top, bottom, left, right */
+    bool pad_same;  /* padding=same: pad[] filled in by shape.c */
+    bool bias, ceil, count_pad;
+    Act act;
+    double alpha, epsilon, rate;
+    FlattenOrder order;
+
+    /* Filled in by the passes. */
+    Shape shape;             /* shape.c */
+    int64_t params, trainable, macs; /* count.c */
+    Field rf[2];             /* rf.c: H then W */
+    int rf_input;            /* rf.c: index of the input it is relative to */
+    bool rf_misaligned;      /* rf.c: a merge whose inputs' fields differ */
+    bool is_output;
+    bool bad; /* a pass failed here or upstream: later passes skip it */
+};
+
+typedef struct Graph {
+    Arena *arena;
+    const char *name;
+    const SourceFile *file;
+    Span span;
+    Vec nodes;   /* Node* in source order */
+    Vec inputs;  /* Node* */
+    Vec outputs; /* Node*, in output order */
+    bool explicit_outputs; /* an `output` statement named them */
+    int64_t params, trainable, macs;
+    bool totals_ok; /* the totals did not overflow and every node is good */
+} Graph;
+
+static inline Node *graph_node(const Graph *g, int i) {
+    return (Node *)g->nodes.data[i];
+}
+
+/* True for ops that are a window over H and W (conv, pools, zeropad). */
+bool op_is_window(OpKind op);
+bool op_has_weights(OpKind op);
+
+/*
+** resolve.c: names, blocks, attributes
+** requires: a parsed NetAst
+** provides: a Graph with nodes, edges, users, outputs and attributes;
+**           reports undefined, redefined, unknown-op, unknown-attribute,
+**           bad-attribute, and goes on
+*/
+Graph *resolve_network(Program *p, NetAst *net);
+/* Adds "in block 'B', called as 'P' here" notes for a node inside blocks. */
+void note_sites(Diags *d, Diag *g, const Site *s);
+
+/*
+** shape.c: output shapes
+** requires: resolve
+** provides: Node.shape, Node.pad for `same`; reports `shape` errors
+*/
+void shape_infer(Graph *g, Diags *d);
+/* "26×26×32" for a spatial shape, "(576)" for a flat one. */
+const char *shape_text(Arena *a, const Shape *s);
+
+/*
+** count.c: parameters and MACs
+** requires: shapes
+** provides: Node.params/trainable/macs and the Graph totals; an overflow is
+**           a `shape` error
+*/
+void count_params(Graph *g, Diags *d);
+
+/*
+** rf.c: receptive fields
+** requires: shapes
+** provides: Node.rf, Node.rf_input, Node.rf_misaligned
+*/
+void rf_compute(Graph *g, Diags *d);
+/* The field one window layer gives, from its input's field. */
+Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);
+
+/*
+** lint.c: warnings
+** requires: shapes, counts, fields
+*/
+void lint_run(Graph *g, Diags *d, const WarnConfig *cfg);
+
+/*
+** summary.c: the layer table, as text and JSON
+*/
+void summary_text(const Graph *g, Buf *out);
+void summary_json(const Graph *g, Buf *out);
+
+/*
+** json.c: writing JSON
+*/
+void json_string(Buf *b, const char *s);
+
+/*
+** analyse.c: the whole front end in one place
+*/
+/* Runs every pass on one network. */
+void analyse(Graph *g, Diags *d, const WarnConfig *cfg);
+
+#endif

@@ -1,0 +1,36 @@
+/* parse_internal.h: what the scanner, the parser and parse.c share.
+**
+** The scanner and the parser are reentrant; their one piece of shared
+** state is a ParseState for the file being read, reached from the parser's
+** parameters and from the scanner's yyextra.
+*/
+#ifndef NETC_PARSE_INTERNAL_H
+#define NETC_PARSE_INTERNAL_H
+
+#include "netc.h"
+
+/* The longest name a file may use, in bytes: names end up in diagnostics,
+** in generated C identifiers and in weight file keys. */
+#define NAME_MAX_LEN 1024
+
+typedef struct ParseState {
+    Program *prog;
+    Arena *arena;
+    Diags *diags;
+    SourceFile *file;
+    int errors;
+} ParseState;
+
+typedef struct LexState {
+    ParseState *ps;
+    int line, col;
+} LexState;
+
+void lex_error(LexState *st, Span loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int64_t lex_int(LexState *st, Span loc, const char *s, size_t n);
+double lex_float(LexState *st, Span loc, const char *s, size_t n);
+const char *lex_string(LexState *st, Span loc, const char *s, size_t n);
+void lex_comment(LexState *st, Span loc, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,1035 @@
+/* resolve.c: from the syntax tree of one network to its graph.
+**
+** One walk over the network's statements, in source order, does it all:
+** each call of an op becomes a Node, each call of a block is expanded in
+** place (its statements walked in a new scope whose names get the call's
+** prefix), names are looked up and defined, and attribute expressions are
+** evaluated and checked against the op's table (ops.def, attrs.def).
+**
+** Because a name can only be used after its definition, the nodes come out
+** in topological order, and every later pass is one loop over them.
+**
+** A statement with an error still yields a node, marked `bad`, so that its
+** name is defined and the statements after it are checked as usual: one
+** mistake, one error.
+*/
+#include "netc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds on what a block expansion may produce: past them a file is a
+** mistake or an attack, and netc says so instead of running out of memory. */
+enum { MAX_NODES = 1000000, MAX_CALL_DEPTH = 100 };
+
+/* A hash map from names to nodes, in the arena. */
+typedef struct Entry {
+    const char *key;
+    Node *node;
+    const SourceFile *file; /* where it was defined, for "first defined here" */
+    Span span;
+} Entry;
+
+typedef struct Map {
+    Entry *slots;
+    int cap, len;
+} Map;
+
+static uint64_t hash_str(const char *s) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static Entry *map_find(Map *m, const char *key) {
+    if (!m->cap)
+        return NULL;
+    for (uint64_t i = hash_str(key) & (uint64_t)(m->cap - 1);; i = (i + 1) & (uint64_t)(m->cap - 1)) {
+        Entry *e = &m->slots[i];
+        if (!e->key)
+            return NULL;
+        if (strcmp(e->key, key) == 0)
+            return e;
+    }
+}
+
+static void map_put(Arena *a, Map *m, const char *key, Node *n, const SourceFile *f, Span s) {
+    if ((m->len + 1) * 2 > m->cap) {
+        int cap = m->cap ? m->cap * 2 : 16;
+        Entry *slots = arena_alloc(a, sizeof(Entry) * (size_t)cap);
+        for (int i = 0; i < m->cap; i++) {
+            Entry *e = &m->slots[i];
+            if (!e->key)
+                continue;
+            uint64_t j = hash_str(e->key) & (uint64_t)(cap - 1);
+            while (slots[j].key)
+                j = (j + 1) & (uint64_t)(cap - 1);
+            slots[j] = *e;
+        }
+        m->slots = slots;
+        m->cap = cap;
+    }
+    uint64_t i = hash_str(key) & (uint64_t)(m->cap - 1);
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & (uint64_t)(m->cap - 1);
+    if (!m->slots[i].key)
+        m->len++;
+    m->slots[i] = (Entry){key, n, f, s};
+}
+
+/*
+** Values of attribute expressions
+*/
+
+typedef enum { V_NONE, V_INT, V_FLOAT, V_BOOL, V_SYM, V_TUPLE } ValKind;
+
+typedef struct Value Value;
+struct Value {
+    ValKind kind; /* V_NONE: an error was reported */
+    int64_t i;
+    double f;
+    const char *s;
+    Value *elems;
+    int n;
+    Span span;
+};
+
+/* A block call's value parameters. */
+typedef struct Binding {
+    const char *name;
+    Value val;
+    struct Binding *next;
+} Binding;
+
+typedef struct Ctx {
+    Program *p;
+    Arena *a;
+    Diags *d;
+    Graph *g;
+    Map names; /* every full name of the network */
+    bool too_big;
+} Ctx;
+
+/* One network body or one block call. */
+typedef struct Scope {
+    const char *prefix;     /* "" or "layer1.0." */
+    Map local;              /* names as written inside this scope */
+    Map counts;             /* callee -> generated names so far (node: count) */
+    Node *prev;             /* the tensor of the statement before */
+    Binding *vals;          /* value parameters */
+    const Site *site;       /* NULL for the network itself */
+    const SourceFile *file; /* blocks are looked up from here */
+    bool in_block;
+} Scope;
+
+static const char *value_str(Ctx *c, const Value *v) {
+    switch (v->kind) {
+    case V_NONE:
+        return "nothing";
+    case V_INT:
+        return arena_printf(c->a, "%lld", (long long)v->i);
+    case V_FLOAT:
+        return arena_printf(c->a, "%g", v->f);
+    case V_BOOL:
+        return v->i ? "true" : "false";
+    case V_SYM:
+        return arena_printf(c->a, "'%s'", v->s);
+    case V_TUPLE: {
+        Buf b = {0};
+        buf_putc(&b, '(');
+        for (int i = 0; i < v->n; i++) {
+            if (i)
+                buf_puts(&b, ", ");
+            buf_puts(&b, value_str(c, &v->elems[i]));
+        }
+        if (v->n == 1)
+            buf_putc(&b, ',');
+        buf_putc(&b, ')');
+        char *s = arena_strdup(c->a, b.data);
+        buf_free(&b);
+        return s;
+    }
+    }
+    return "?";
+}
+
+void note_sites(Diags *d, Diag *g, const Site *s) {
+    for (; s && g; s = s->up)
+        diag_note(d, g, s->file, s->span, "in block '%s', called as '%s' here", s->block,
+                  s->prefix);
+}
+
+static Diag *err(Ctx *c, const Scope *sc, Span s, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static Diag *err(Ctx *c, const Scope *sc, Span s, const char *id, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    Diag *g = diag_error(c->d, sc->file, s, id, "%s", msg);
+    note_sites(c->d, g, sc->site);
+    return g;
+}
+
+static Value eval(Ctx *c, Scope *sc, const Expr *e);
+
+static Value arith(Ctx *c, Scope *sc, const Expr *e) {
+    Value l = eval(c, sc, e->lhs);
+    if (e->kind == E_NEG) {
+        Value v = l;
+        v.span = e->span;
+        if (l.kind == V_INT) {
+            if (l.i == INT64_MIN) {
+                err(c, sc, e->span, "bad-attribute", "integer overflow in '-%lld'", (long long)l.i);
+                v.kind = V_NONE;
+            }
+            v.i = -l.i;
+        } else if (l.kind == V_FLOAT) {
+            v.f = -l.f;
+        } else if (l.kind != V_NONE) {
+            err(c, sc, e->span, "bad-attribute", "cannot negate %s", value_str(c, &l));
+            v.kind = V_NONE;
+        }
+        return v;
+    }
+    Value r = eval(c, sc, e->rhs);
+    Value v = {.kind = V_NONE, .span = e->span};
+    if (l.kind == V_NONE || r.kind == V_NONE)
+        return v;
+    static const char opch[] = {[E_ADD] = '+', [E_SUB] = '-', [E_MUL] = '*', [E_DIV] = '/'};
+    char op = opch[e->kind];
+    bool lnum = l.kind == V_INT || l.kind == V_FLOAT;
+    bool rnum = r.kind == V_INT || r.kind == V_FLOAT;
+    if (!lnum || !rnum) {
+        const Value *bad = lnum ? &r : &l;
+        if (bad->kind == V_SYM)
+            err(c, sc, bad->span, "undefined", "undefined value '%s' in an expression", bad->s);
+        else
+            err(c, sc, e->span, "bad-attribute", "cannot apply '%c' to %s", op, value_str(c, bad));
+        return v;
+    }
+    if (l.kind == V_INT && r.kind == V_INT) {
+        int64_t x = l.i, y = r.i, z = 0;
+        bool ok = true;
+        if (e->kind == E_ADD) {
+            ok = ck_add(x, y, &z);
+        } else if (e->kind == E_SUB) {
+            ok = !__builtin_sub_overflow(x, y, &z);
+        } else if (e->kind == E_MUL) {
+            ok = ck_mul(x, y, &z);
+        } else if (y == 0) {
+            err(c, sc, e->span, "bad-attribute", "division by zero in %lld / 0", (long long)x);
+            return v;
+        } else if (x == INT64_MIN && y == -1) {
+            ok = false;
+        } else if (x % y != 0) {
+            err(c, sc, e->span, "bad-attribute",
+                "%lld / %lld is not exact: integer division must leave no remainder",
+                (long long)x, (long long)y);
+            return v;
+        } else {
+            z = x / y;
+        }
+        if (!ok) {
+            err(c, sc, e->span, "bad-attribute", "integer overflow in %lld %c %lld", (long long)x,
+                op, (long long)y);
+            return v;
+        }
+        v.kind = V_INT;
+        v.i = z;
+        return v;
+    }
+    double x = l.kind == V_INT ? (double)l.i : l.f;
+    double y = r.kind == V_INT ? (double)r.i : r.f;
+    double z = e->kind == E_ADD ? x + y : e->kind == E_SUB ? x - y : e->kind == E_MUL ? x * y : x / y;
+    if (!isfinite(z)) {
+        err(c, sc, e->span, "bad-attribute", "%g %c %g is not a finite number", x, op, y);
+        return v;
+    }
+    v.kind = V_FLOAT;
+    v.f = z;
+    return v;
+}
+
+static Value eval(Ctx *c, Scope *sc, const Expr *e) {
+    Value v = {.span = e->span};
+    switch (e->kind) {
+    case E_INT:
+        v.kind = V_INT;
+        v.i = e->i;
+        return v;
+    case E_FLOAT:
+        v.kind = V_FLOAT;
+        v.f = e->f;
+        return v;
+    case E_BOOL:
+        v.kind = V_BOOL;
+        v.i = e->i;
+        return v;
+    case E_IDENT:
+        for (Binding *b = sc->vals; b; b = b->next)
+            if (strcmp(b->name, e->s) == 0) {
+                v = b->val;
+                v.span = e->span;
+                return v;
+            }
+        v.kind = V_SYM;
+        v.s = e->s;
+        return v;
+    case E_TUPLE:
+        v.kind = V_TUPLE;
+        v.n = e->elems.len;
+        v.elems = arena_alloc(c->a, sizeof(Value) * (size_t)v.n);
+        for (int i = 0; i < v.n; i++) {
+            v.elems[i] = eval(c, sc, e->elems.data[i]);
+            if (v.elems[i].kind == V_NONE)
+                v.kind = V_NONE;
+        }
+        return v;
+    case E_NEG:
+    case E_ADD:
+    case E_SUB:
+    case E_MUL:
+    case E_DIV:
+        return arith(c, sc, e);
+    }
+    return v;
+}
+
+/* The closest of `n` candidates to `word`, or NULL if none is close. */
+static const char *closest(const char *word, const char *const *cands, int n) {
+    const char *best = NULL;
+    int bestd = 1000;
+    int limit = (int)strlen(word) / 3 + 1;
+    if (limit > 3)
+        limit = 3;
+    for (int i = 0; i < n; i++) {
+        if (!cands[i])
+            continue;
+        int dist = edit_distance(word, cands[i]);
+        if (dist <= limit && dist < bestd) {
+            best = cands[i];
+            bestd = dist;
+        }
+    }
+    return best;
+}
+
+static const char *did_you_mean(Ctx *c, const char *word, const char *const *cands, int n) {
+    const char *s = closest(word, cands, n);
+    return s ? arena_printf(c->a, "; did you mean '%s'?", s) : "";
+}
+
+/*
+** Attributes
+*/
+
+/* Reports that attribute `name` wants `what` and saw v. */
+static void bad_value(Ctx *c, Scope *sc, const char *name, const char *what, const Value *v) {
+    if (v->kind == V_NONE)
+        return;
+    if (v->kind == V_SYM)
+        err(c, sc, v->span, "undefined", "undefined value '%s': %s must be %s", v->s, name, what);
+    else
+        err(c, sc, v->span, "bad-attribute", "%s must be %s, saw %s", name, what, value_str(c, v));
+}
+
+static bool get_count(Ctx *c, Scope *sc, const char *name, const Value *v, int64_t *out) {
+    if (v->kind == V_INT && v->i >= 1) {
+        *out = v->i;
+        return true;
+    }
+    bad_value(c, sc, name, "a positive integer", v);
+    return false;
+}
+
+static bool get_pair(Ctx *c, Scope *sc, const char *name, const Value *v, int64_t out[2]) {
+    if (v->kind == V_INT && v->i >= 1) {
+        out[0] = out[1] = v->i;
+        return true;
+    }
+    if (v->kind == V_TUPLE && v->n == 2 && v->elems[0].kind == V_INT && v->elems[1].kind == V_INT &&
+        v->elems[0].i >= 1 && v->elems[1].i >= 1) {
+        out[0] = v->elems[0].i;
+        out[1] = v->elems[1].i;
+        return true;
+    }
+    bad_value(c, sc, name, "a positive integer or a pair of them", v);
+    return false;
+}
+
+static bool nonneg(const Value *v) {
+    return v->kind == V_INT && v->i >= 0;
+}
+
+static bool get_padding(Ctx *c, Scope *sc, Node *n, const Value *v) {
+    if (v->kind == V_SYM && strcmp(v->s, "valid") == 0) {
+        memset(n->pad, 0, sizeof n->pad);
+        n->pad_same = false;
+        return true;
+    }
+    if (v->kind == V_SYM && strcmp(v->s, "same") == 0) {
+        n->pad_same = true;
+        return true;
+    }
+    n->pad_same = false;
+    if (nonneg(v)) {
+        for (int i = 0; i < 4; i++)
+            n->pad[i] = v->i;
+        return true;
+    }
+    if (v->kind == V_TUPLE && v->n == 2 && nonneg(&v->elems[0]) && nonneg(&v->elems[1])) {
+        n->pad[0] = n->pad[1] = v->elems[0].i;
+        n->pad[2] = n->pad[3] = v->elems[1].i;
+        return true;
+    }
+    if (v->kind == V_TUPLE && v->n == 4) {
+        bool ok = true;
+        for (int i = 0; i < 4; i++)
+            ok = ok && nonneg(&v->elems[i]);
+        if (ok) {
+            for (int i = 0; i < 4; i++)
+                n->pad[i] = v->elems[i].i;
+            return true;
+        }
+    }
+    if (v->kind == V_SYM) {
+        static const char *const forms[] = {"valid", "same"};
+        err(c, sc, v->span, "bad-attribute",
+            "padding must be valid, same, an integer, (ph, pw) or (top, bottom, left, right), saw '%s'%s",
+            v->s, did_you_mean(c, v->s, forms, 2));
+        return false;
+    }
+    bad_value(c, sc, "padding",
+              "valid, same, a non-negative integer, (ph, pw) or (top, bottom, left, right)", v);
+    return false;
+}
+
+static bool get_symbol(Ctx *c, Scope *sc, const char *name, const Value *v,
+                       const char *const *choices, int n, int *out) {
+    if (v->kind == V_SYM) {
+        for (int i = 0; i < n; i++)
+            if (strcmp(v->s, choices[i]) == 0) {
+                *out = i;
+                return true;
+            }
+        Buf b = {0};
+        for (int i = 0; i < n; i++)
+            buf_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", choices[i]);
+        err(c, sc, v->span, "bad-attribute", "unknown %s '%s'%s (expected %s)", name, v->s,
+            did_you_mean(c, v->s, choices, n), b.data);
+        buf_free(&b);
+        return false;
+    }
+    Buf b = {0};
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", choices[i]);
+    char *what = arena_strdup(c->a, b.data);
+    buf_free(&b);
+    bad_value(c, sc, name, what, v);
+    return false;
+}
+
+static bool get_float(Ctx *c, Scope *sc, const char *name, const Value *v, double *out) {
+    if (v->kind == V_INT) {
+        *out = (double)v->i;
+        return true;
+    }
+    if (v->kind == V_FLOAT) {
+        *out = v->f;
+        return true;
+    }
+    bad_value(c, sc, name, "a number", v);
+    return false;
+}
+
+static bool get_shape(Ctx *c, Scope *sc, const Value *v, Shape *s) {
+    if (v->kind == V_INT && v->i >= 1) {
+        *s = (Shape){1, {v->i, 0, 0}};
+        return true;
+    }
+    if (v->kind == V_TUPLE && (v->n == 1 || v->n == 3)) {
+        bool ok = true;
+        for (int i = 0; i < v->n; i++)
+            ok = ok && v->elems[i].kind == V_INT && v->elems[i].i >= 1;
+        if (ok) {
+            s->rank = v->n;
+            for (int i = 0; i < v->n; i++)
+                s->d[i] = v->elems[i].i;
+            return true;
+        }
+    }
+    bad_value(c, sc, "shape", "(H, W, C) or (n) with positive integers", v);
+    return false;
+}
+
+static void set_defaults(Node *n) {
+    for (int i = 0; i < 2; i++) {
+        n->stride[i] = 1;
+        n->dilation[i] = 1;
+    }
+    n->groups = 1;
+    n->multiplier = 1;
+    n->bias = true;
+    n->count_pad = true;
+    n->act = ACT_LINEAR;
+    n->alpha = 0.01;
+    n->epsilon = 1e-5;
+    n->rate = 0.5;
+    n->order = ORDER_CHW;
+}
+
+/* Applies one keyword argument; false on error. */
+static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, bool *stride_set) {
+    const char *name = attr_names[k];
+    int sym = 0;
+    switch (k) {
+    case ATTR_shape:
+        return get_shape(c, sc, v, &n->declared);
+    case ATTR_filters:
+        return get_count(c, sc, name, v, &n->filters);
+    case ATTR_units:
+        return get_count(c, sc, name, v, &n->units);
+    case ATTR_groups:
+        return get_count(c, sc, name, v, &n->groups);
+    case ATTR_multiplier:
+        return get_count(c, sc, name, v, &n->multiplier);
+    case ATTR_kernel:
+    case ATTR_size:
+        return get_pair(c, sc, name, v, n->kernel);
+    case ATTR_stride:
+        *stride_set = true;
+        return get_pair(c, sc, name, v, n->stride);
+    case ATTR_dilation:
+        return get_pair(c, sc, name, v, n->dilation);
+    case ATTR_padding:
+        return get_padding(c, sc, n, v);
+    case ATTR_bias:
+    case ATTR_ceil:
+    case ATTR_count_pad:
+        if (v->kind != V_BOOL) {
+            bad_value(c, sc, name, "true or false", v);
+            return false;
+        }
+        if (k == ATTR_bias)
+            n->bias = v->i;
+        else if (k == ATTR_ceil)
+            n->ceil = v->i;
+        else
+            n->count_pad = v->i;
+        return true;
+    case ATTR_activation:
+        if (!get_symbol(c, sc, name, v, act_names, ACT_LEAKY_RELU + 1, &sym))
+            return false;
+        n->act = (Act)sym;
+        return true;
+    case ATTR_order: {
+        static const char *const orders[] = {"chw", "hwc"};
+        if (!get_symbol(c, sc, name, v, orders, 2, &sym))
+            return false;
+        n->order = (FlattenOrder)sym;
+        return true;
+    }
+    case ATTR_epsilon:
+        if (!get_float(c, sc, name, v, &n->epsilon))
+            return false;
+        if (!(n->epsilon > 0)) {
+            err(c, sc, v->span, "bad-attribute", "epsilon must be greater than 0, saw %s",
+                value_str(c, v));
+            return false;
+        }
+        return true;
+    case ATTR_alpha:
+        return get_float(c, sc, name, v, &n->alpha);
+    case ATTR_rate:
+        if (!get_float(c, sc, name, v, &n->rate))
+            return false;
+        if (!(n->rate >= 0 && n->rate < 1)) {
+            err(c, sc, v->span, "bad-attribute", "rate must be at least 0 and below 1, saw %s",
+                value_str(c, v));
+            return false;
+        }
+        return true;
+    case ATTR__COUNT:
+        break;
+    }
+    return false;
+}
+
+/*
+** Statements
+*/
+
+static Node *lookup(Scope *sc, const char *name) {
+    Entry *e = map_find(&sc->local, name);
+    return e ? e->node : NULL;
+}
+
+/* Defines `local` (as written) in the scope and its full name in the
+** network; false (and an error) if either is taken. */
+static bool define(Ctx *c, Scope *sc, const char *local, const char *full, Node *n, Span s,
+                   bool generated) {
+    Entry *e = map_find(&c->names, full);
+    if (!e)
+        e = map_find(&sc->local, local);
+    if (e) {
+        Diag *g;
+        if (generated)
+            g = err(c, sc, s, "redefined",
+                    "the name generated for this layer, '%s', is already defined", full);
+        else
+            g = err(c, sc, s, "redefined", "'%s' is already defined", full);
+        if (e->file)
+            diag_note(c->d, g, e->file, e->span, "'%s' was first defined here", e->key);
+        return false;
+    }
+    map_put(c->a, &c->names, full, n, sc->file, s);
+    map_put(c->a, &sc->local, local, n, sc->file, s);
+    return true;
+}
+
+/* The generated name of an unnamed call: the callee and a count per callee
+** and scope ("conv2d_1"). */
+static const char *generate(Ctx *c, Scope *sc, const char *callee) {
+    Entry *e = map_find(&sc->counts, callee);
+    intptr_t k = e ? (intptr_t)e->node + 1 : 1;
+    map_put(c->a, &sc->counts, callee, (Node *)k, NULL, (Span){0});
+    return arena_printf(c->a, "%s_%ld", callee, (long)k);
+}
+
+static Node *new_node(Ctx *c, Scope *sc, OpKind op, const char *full, const Stmt *st) {
+    Node *n = arena_alloc(c->a, sizeof *n);
+    n->op = op;
+    n->name = full;
+    n->file = sc->file;
+    n->span = st->span;
+    const Span *first = st->target.name ? &st->target.span : &st->callee.span;
+    n->focus_len = first->end_line == first->line ? first->end_col - first->col : 0;
+    n->site = sc->site;
+    set_defaults(n);
+    return n;
+}
+
+static void add_node(Ctx *c, Node *n) {
+    n->id = c->g->nodes.len;
+    vec_push(c->a, &c->g->nodes, n);
+    for (int i = 0; i < n->nin; i++)
+        vec_push(c->a, &n->in[i]->users, n);
+}
+
+static const Block *find_block(const SourceFile *f, const char *name) {
+    for (int i = 0; i < f->blocks.len; i++) {
+        const Block *b = f->blocks.data[i];
+        if (strcmp(b->id.name, name) == 0)
+            return b;
+    }
+    for (int i = 0; i < f->imports.len; i++) {
+        const Import *im = f->imports.data[i];
+        if (!im->file)
+            continue;
+        for (int k = 0; k < im->file->blocks.len; k++) {
+            const Block *b = im->file->blocks.data[k];
+            if (strcmp(b->id.name, name) == 0)
+                return b;
+        }
+    }
+    return NULL;
+}
+
+/* "did you mean" over ops and the blocks visible from f. */
+static const char *suggest_callee(Ctx *c, const SourceFile *f, const char *name) {
+    Vec cands = {0};
+    for (int i = 0; i < OP__COUNT; i++)
+        vec_push(c->a, &cands, (void *)op_info[i].name);
+    for (int i = 0; i < f->blocks.len; i++)
+        vec_push(c->a, &cands, (void *)((Block *)f->blocks.data[i])->id.name);
+    for (int i = 0; i < f->imports.len; i++) {
+        const Import *im = f->imports.data[i];
+        if (im->file)
+            for (int k = 0; k < im->file->blocks.len; k++)
+                vec_push(c->a, &cands, (void *)((Block *)im->file->blocks.data[k])->id.name);
+    }
+    return did_you_mean(c, name, (const char *const *)cands.data, cands.len);
+}
+
+static void walk(Ctx *c, Scope *sc, const Vec *stmts);
+
+/* The tensors a call reads: its positional arguments, or the tensor of
+** the statement before. NULL entries are undefined names (reported). */
+static Node **call_inputs(Ctx *c, Scope *sc, const Stmt *st, int *nin, bool *ok) {
+    if (st->misorder.line) {
+        err(c, sc, st->misorder, "syntax",
+            "positional arguments (tensors) must come before keyword arguments (attributes)");
+        *ok = false;
+    }
+    if (st->args.len == 0) {
+        if (!sc->prev) {
+            *nin = 0;
+            return NULL;
+        }
+        Node **in = arena_alloc(c->a, sizeof(Node *));
+        in[0] = sc->prev;
+        *nin = 1;
+        return in;
+    }
+    Node **in = arena_alloc(c->a, sizeof(Node *) * (size_t)st->args.len);
+    for (int i = 0; i < st->args.len; i++) {
+        const Ident *id = st->args.data[i];
+        in[i] = lookup(sc, id->name);
+        if (!in[i]) {
+            Entry *global = map_find(&c->names, id->name);
+            if (sc->in_block && global)
+                err(c, sc, id->span, "undefined",
+                    "'%s' is not visible inside block '%s': pass it as a tensor parameter",
+                    id->name, sc->site->block);
+            else
+                err(c, sc, id->span, "undefined", "undefined tensor '%s'", id->name);
+            *ok = false;
+        }
+    }
+    *nin = st->args.len;
+    return in;
+}
+
+static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
+    const OpInfo *info = &op_info[op];
+    const char *local = st->target.name ? st->target.name : generate(c, sc, info->name);
+    const char *full = arena_printf(c->a, "%s%s", sc->prefix, local);
+    Node *n = new_node(c, sc, op, full, st);
+    bool ok = true;
+
+    if (op == OP_input) {
+        if (st->args.len) {
+            err(c, sc, ((Ident *)st->args.data[0])->span, "syntax",
+                "input takes no tensor, only shape=");
+            ok = false;
+        }
+        if (sc->in_block) {
+            err(c, sc, st->callee.span, "syntax", "a block cannot declare an input");
+            ok = false;
+        }
+    } else {
+        n->in = call_inputs(c, sc, st, &n->nin, &ok);
+        if (!sc->prev && st->args.len == 0) {
+            err(c, sc, st->callee.span, "syntax",
+                "the first statement of a network must be an input, saw %s", info->name);
+            ok = false;
+        }
+    }
+    /* drop undefined inputs, keeping the defined ones as edges */
+    int k = 0;
+    for (int i = 0; i < n->nin; i++)
+        if (n->in[i])
+            n->in[k++] = n->in[i];
+    n->nin = k;
+    if (ok && op != OP_input) {
+        if (n->nin < info->min_in)
+            err(c, sc, st->callee.span, "syntax", "%s takes at least %d tensors, got %d", info->name,
+                info->min_in, n->nin), ok = false;
+        else if (info->max_in && n->nin > info->max_in)
+            err(c, sc, st->callee.span, "syntax", "%s takes %s tensor, got %d", info->name,
+                info->max_in == 1 ? "one" : "fewer", n->nin), ok = false;
+    }
+
+    bool seen[ATTR__COUNT] = {false};
+    bool stride_set = false;
+    for (int i = 0; i < st->kwargs.len; i++) {
+        const Kwarg *kw = st->kwargs.data[i];
+        int a = -1;
+        for (int j = 0; j < ATTR__COUNT; j++)
+            if (strcmp(attr_names[j], kw->key.name) == 0)
+                a = j;
+        if (a < 0 || !(info->allowed & (1u << a))) {
+            const char *cands[ATTR__COUNT] = {0};
+            for (int j = 0; j < ATTR__COUNT; j++)
+                if (info->allowed & (1u << j))
+                    cands[j] = attr_names[j];
+            err(c, sc, kw->key.span, "unknown-attribute", "%s has no attribute '%s'%s", info->name,
+                kw->key.name, did_you_mean(c, kw->key.name, cands, ATTR__COUNT));
+            ok = false;
+            continue;
+        }
+        if (seen[a]) {
+            err(c, sc, kw->key.span, "bad-attribute", "attribute '%s' is given twice",
+                kw->key.name);
+            ok = false;
+            continue;
+        }
+        seen[a] = true;
+        Value v = eval(c, sc, kw->value);
+        if (v.kind == V_NONE || !apply_attr(c, sc, n, (AttrKind)a, &v, &stride_set))
+            ok = false;
+    }
+    for (int j = 0; j < ATTR__COUNT; j++)
+        if ((info->required & (1u << j)) && !seen[j]) {
+            err(c, sc, st->callee.span, "missing-attribute", "%s needs the attribute '%s'",
+                info->name, attr_names[j]);
+            ok = false;
+        }
+    if ((op == OP_maxpool2d || op == OP_avgpool2d) && !stride_set) {
+        n->stride[0] = n->kernel[0];
+        n->stride[1] = n->kernel[1];
+    }
+    n->bad = !ok;
+    for (int i = 0; i < n->nin; i++)
+        if (n->in[i]->bad)
+            n->bad = true;
+    define(c, sc, local, full, n, st->target.name ? st->target.span : st->callee.span,
+           !st->target.name);
+    add_node(c, n);
+    if (op == OP_input)
+        vec_push(c->a, &c->g->inputs, n);
+    sc->prev = n;
+}
+
+static bool on_site_chain(const Site *s, const char *block) {
+    for (; s; s = s->up)
+        if (strcmp(s->block, block) == 0)
+            return true;
+    return false;
+}
+
+static int site_depth(const Site *s) {
+    int d = 0;
+    for (; s; s = s->up)
+        d++;
+    return d;
+}
+
+static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
+    const char *local = st->target.name ? st->target.name : generate(c, sc, b->id.name);
+    const char *full = arena_printf(c->a, "%s%s", sc->prefix, local);
+    Span at = st->target.name ? st->target.span : st->callee.span;
+
+    if (on_site_chain(sc->site, b->id.name)) {
+        err(c, sc, st->callee.span, "recursion", "block '%s' calls itself", b->id.name);
+        define(c, sc, local, full, NULL, at, !st->target.name);
+        return;
+    }
+    if (site_depth(sc->site) >= MAX_CALL_DEPTH) {
+        err(c, sc, st->callee.span, "recursion", "blocks nested more than %d deep",
+            MAX_CALL_DEPTH);
+        return;
+    }
+
+    Site *site = arena_alloc(c->a, sizeof *site);
+    site->file = sc->file;
+    site->span = st->span;
+    site->block = b->id.name;
+    site->prefix = full;
+    site->up = sc->site;
+
+    Scope inner = {.prefix = arena_printf(c->a, "%s.", full), .site = site, .file = b->file,
+                   .in_block = true};
+
+    /* tensor parameters */
+    bool ok = true;
+    int nin = 0;
+    Node **in = call_inputs(c, sc, st, &nin, &ok);
+    if (st->args.len == 0 && !sc->prev) {
+        err(c, sc, st->callee.span, "syntax",
+            "the first statement of a network must be an input, saw block '%s'", b->id.name);
+        ok = false;
+    }
+    if (ok && nin != b->tparams.len) {
+        err(c, sc, st->callee.span, "syntax", "block '%s' takes %d tensor%s, got %d", b->id.name,
+            b->tparams.len, b->tparams.len == 1 ? "" : "s", nin);
+        ok = false;
+    }
+    /* value parameters: the call's keyword arguments, evaluated in the
+    ** caller's scope, then defaults, evaluated in the callee's */
+    Binding *vals = NULL;
+    const char **pnames = arena_alloc(c->a, sizeof(char *) * (size_t)(b->vparams.len + 1));
+    for (int i = 0; i < b->vparams.len; i++)
+        pnames[i] = ((Param *)b->vparams.data[i])->id.name;
+    bool *given = arena_alloc(c->a, sizeof(bool) * (size_t)(b->vparams.len + 1));
+    Value *gv = arena_alloc(c->a, sizeof(Value) * (size_t)(b->vparams.len + 1));
+    for (int i = 0; i < st->kwargs.len; i++) {
+        const Kwarg *kw = st->kwargs.data[i];
+        int k = -1;
+        for (int j = 0; j < b->vparams.len; j++)
+            if (strcmp(pnames[j], kw->key.name) == 0)
+                k = j;
+        if (k < 0) {
+            err(c, sc, kw->key.span, "unknown-attribute", "block '%s' has no parameter '%s'%s",
+                b->id.name, kw->key.name, did_you_mean(c, kw->key.name, pnames, b->vparams.len));
+            ok = false;
+            continue;
+        }
+        if (given[k]) {
+            err(c, sc, kw->key.span, "bad-attribute", "parameter '%s' is given twice",
+                kw->key.name);
+            ok = false;
+            continue;
+        }
+        given[k] = true;
+        gv[k] = eval(c, sc, kw->value);
+        if (gv[k].kind == V_NONE)
+            ok = false;
+    }
+    for (int j = 0; j < b->vparams.len; j++) {
+        const Param *pm = b->vparams.data[j];
+        Value v;
+        if (given[j]) {
+            v = gv[j];
+        } else if (pm->def) {
+            inner.vals = vals;
+            v = eval(c, &inner, pm->def);
+            if (v.kind == V_NONE)
+                ok = false;
+        } else {
+            err(c, sc, st->callee.span, "missing-attribute", "block '%s' needs a value for '%s'",
+                b->id.name, pm->id.name);
+            ok = false;
+            continue;
+        }
+        Binding *bd = arena_alloc(c->a, sizeof *bd);
+        bd->name = pm->id.name;
+        bd->val = v;
+        bd->next = vals;
+        vals = bd;
+    }
+    inner.vals = vals;
+
+    if (!ok) {
+        /* define the name so later statements do not cascade */
+        Node *n = new_node(c, sc, OP_linear, full, st);
+        n->bad = true;
+        define(c, sc, local, full, n, at, !st->target.name);
+        add_node(c, n);
+        sc->prev = n;
+        return;
+    }
+    for (int i = 0; i < b->tparams.len; i++) {
+        const Param *pm = b->tparams.data[i];
+        map_put(c->a, &inner.local, pm->id.name, in[i], b->file, pm->id.span);
+    }
+    inner.prev = b->tparams.len ? in[0] : NULL;
+    walk(c, &inner, &b->stmts);
+    if (c->too_big)
+        return;
+
+    Node *ret = lookup(&inner, b->ret.name);
+    if (!ret) {
+        err(c, &inner, b->ret.span, "undefined", "block '%s' returns undefined tensor '%s'",
+            b->id.name, b->ret.name);
+        Node *n = new_node(c, sc, OP_linear, full, st);
+        n->bad = true;
+        define(c, sc, local, full, n, at, !st->target.name);
+        add_node(c, n);
+        sc->prev = n;
+        return;
+    }
+    /* the call's name is another name for the returned tensor */
+    define(c, sc, local, full, ret, at, !st->target.name);
+    sc->prev = ret;
+}
+
+static void output_stmt(Ctx *c, Scope *sc, const Stmt *st) {
+    if (sc->in_block) {
+        err(c, sc, st->span, "syntax", "'output' belongs in a network, not in a block");
+        return;
+    }
+    c->g->explicit_outputs = true;
+    for (int i = 0; i < st->args.len; i++) {
+        const Ident *id = st->args.data[i];
+        Node *n = lookup(sc, id->name);
+        if (!n) {
+            err(c, sc, id->span, "undefined", "undefined tensor '%s'", id->name);
+            continue;
+        }
+        if (n->is_output) {
+            err(c, sc, id->span, "redefined", "'%s' is already an output", id->name);
+            continue;
+        }
+        n->is_output = true;
+        vec_push(c->a, &c->g->outputs, n);
+    }
+}
+
+static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
+    for (int i = 0; i < stmts->len && !c->too_big; i++) {
+        const Stmt *st = stmts->data[i];
+        if (st->kind == S_OUTPUT) {
+            output_stmt(c, sc, st);
+            continue;
+        }
+        if (c->g->nodes.len >= MAX_NODES) {
+            err(c, sc, st->span, "too-large", "the network expands to more than %d layers",
+                MAX_NODES);
+            c->too_big = true;
+            return;
+        }
+        int op = op_lookup(st->callee.name);
+        if (op >= 0) {
+            call_op(c, sc, st, (OpKind)op);
+            continue;
+        }
+        const Block *b = find_block(sc->file, st->callee.name);
+        if (b) {
+            call_block(c, sc, st, b);
+            continue;
+        }
+        err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
+            suggest_callee(c, sc->file, st->callee.name));
+        /* still define its name, as a bad node, so uses of it are quiet */
+        const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
+        const char *full = arena_printf(c->a, "%s%s", sc->prefix, local);
+        Node *n = new_node(c, sc, OP_linear, full, st);
+        n->bad = true;
+        define(c, sc, local, full, n, st->target.name ? st->target.span : st->callee.span,
+               !st->target.name);
+        add_node(c, n);
+        sc->prev = n;
+    }
+}
+
+/* Checks the blocks of a file once, whether or not a network calls them:
+** duplicate names and duplicate parameters. */
+static void check_blocks(Ctx *c, const SourceFile *f) {
+    for (int i = 0; i < f->blocks.len; i++) {
+        const Block *b = f->blocks.data[i];
+        if (op_lookup(b->id.name) >= 0)
+            diag_error(c->d, f, b->id.span, "redefined", "block '%s' has the name of an op",
+                       b->id.name);
+        for (int k = 0; k < i; k++) {
+            const Block *o = f->blocks.data[k];
+            if (strcmp(o->id.name, b->id.name) == 0) {
+                Diag *g = diag_error(c->d, f, b->id.span, "redefined",
+                                     "block '%s' is already defined", b->id.name);
+                diag_note(c->d, g, f, o->id.span, "'%s' was first defined here", o->id.name);
+                break;
+            }
+        }
+    }
+}
+
+Graph *resolve_network(Program *p, NetAst *net) {
+    Graph *g = arena_alloc(p->arena, sizeof *g);
+    g->arena = p->arena;
+    g->name = net->id.name;
+    g->file = net->file;
+    g->span = net->id.span;
+    Ctx c = {.p = p, .a = p->arena, .d = p->diags, .g = g};
+    if (net == net->file->networks.data[0])
+        check_blocks(&c, net->file);
+    Scope top = {.prefix = "", .file = net->file};
+    walk(&c, &top, &net->stmts);
+    if (g->inputs.len == 0 && !c.too_big)
+        diag_error(c.d, net->file, net->id.span, "syntax", "network '%s' has no input",
+                   net->id.name);
+    if (!g->explicit_outputs) {
+        for (int i = 0; i < g->nodes.len; i++) {
+            Node *n = graph_node(g, i);
+            if (n->users.len == 0) {
+                n->is_output = true;
+                vec_push(p->arena, &g->outputs, n);
+            }
+        }
+    }
+    return g;
+}

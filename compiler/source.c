@@ -1,0 +1,88 @@
+/* source.c: source files and their lines.
+**
+** A SourceFile owns its text and knows where each line starts, so a
+** diagnostic can quote its line under the caret without reading the file
+** again. Columns count characters, not bytes (CLI.md): the lexer counts
+** them as it goes, and the caret line is built from the same count.
+*/
+#include "netc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+SourceFile *source_new(Arena *a, const char *path, const char *display,
+                       const char *text, size_t len) {
+    SourceFile *f = arena_alloc(a, sizeof *f);
+    f->path = arena_strdup(a, path);
+    f->display = arena_strdup(a, display);
+    f->text = text;
+    f->len = len;
+    int n = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            n++;
+    f->line_start = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+    f->nlines = n;
+    int k = 0;
+    f->line_start[k++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            f->line_start[k++] = (int)(i + 1);
+    f->line_start[n] = (int)len;
+    return f;
+}
+
+const char *source_line(const SourceFile *f, int line, int *len) {
+    if (!f || line < 1 || line > f->nlines) {
+        *len = 0;
+        return "";
+    }
+    int start = f->line_start[line - 1];
+    int end = start;
+    while ((size_t)end < f->len && f->text[end] != '\n')
+        end++;
+    if (end > start && f->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return f->text + start;
+}
+
+char *read_file(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(fp);
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (n == cap) {
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                fclose(fp);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int err = ferror(fp);
+    fclose(fp);
+    if (err) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}

@@ -1,0 +1,159 @@
+/* summary.c: the layer table of `netc summary`, as text and JSON (CLI.md).
+**
+** The text follows Keras' model.summary(), one row per layer with the
+** receptive field beside it, then the totals:
+**
+**   Layer (type)              Output shape    Params     MACs        RF     Jump
+**   conv2d_1 (conv2d)         26×26×32           320     194,688     3×3    1
+**
+** Columns start where the header's do, and widen when a cell would not fit
+** (a long dotted name, a 10-digit count). The parameter column is right
+** aligned under its header; the others are left aligned.
+*/
+#include "netc.h"
+
+#include <string.h>
+
+static int width(const char *s) {
+    return utf8_len(s, strlen(s));
+}
+
+static void pad_to(Buf *b, const char *s, int w) {
+    buf_puts(b, s);
+    for (int k = width(s); k < w; k++)
+        buf_putc(b, ' ');
+}
+
+static void pad_left(Buf *b, const char *s, int w) {
+    for (int k = width(s); k < w; k++)
+        buf_putc(b, ' ');
+    buf_puts(b, s);
+}
+
+static const char *shape_cell(Arena *a, const Shape *s) {
+    if (s->rank == 3)
+        return shape_text(a, s);
+    return arena_printf(a, "%lld", (long long)s->d[0]);
+}
+
+static const char *rf_cell(Arena *a, const Node *n) {
+    return arena_printf(a, "%lld×%lld", (long long)n->rf[0].size, (long long)n->rf[1].size);
+}
+
+static const char *jump_cell(Arena *a, const Node *n) {
+    if (n->rf[0].jump == n->rf[1].jump)
+        return arena_printf(a, "%lld", (long long)n->rf[0].jump);
+    return arena_printf(a, "%lld×%lld", (long long)n->rf[0].jump, (long long)n->rf[1].jump);
+}
+
+static void trim_line(Buf *b) {
+    while (b->len && b->data[b->len - 1] == ' ')
+        b->data[--b->len] = '\0';
+    buf_putc(b, '\n');
+}
+
+void summary_text(const Graph *g, Buf *out) {
+    Arena *a = g->arena;
+    int n = g->nodes.len;
+    int w_name = 26, w_shape = 16, w_params = 6, w_macs = 12, w_rf = 7;
+    char num[32];
+    for (int i = 0; i < n; i++) {
+        const Node *x = graph_node(g, i);
+        int w = width(x->name) + (int)strlen(op_info[x->op].name) + 3 + 2;
+        if (w > w_name)
+            w_name = w;
+        w = width(shape_cell(a, &x->shape)) + 2;
+        if (w > w_shape)
+            w_shape = w;
+        w = (int)strlen(fmt_thousands(num, x->params));
+        if (w > w_params)
+            w_params = w;
+        w = (int)strlen(fmt_thousands(num, x->macs)) + 3;
+        if (w > w_macs)
+            w_macs = w;
+        w = width(rf_cell(a, x)) + 2;
+        if (w > w_rf)
+            w_rf = w;
+    }
+    Buf line = {0};
+    pad_to(&line, "Layer (type)", w_name);
+    pad_to(&line, "Output shape", w_shape);
+    pad_left(&line, "Params", w_params);
+    buf_puts(&line, "     ");
+    pad_to(&line, "MACs", w_macs);
+    pad_to(&line, "RF", w_rf);
+    buf_puts(&line, "Jump");
+    trim_line(&line);
+    buf_puts(out, line.data);
+    for (int i = 0; i < n; i++) {
+        const Node *x = graph_node(g, i);
+        line.len = 0;
+        pad_to(&line, arena_printf(a, "%s (%s)", x->name, op_info[x->op].name), w_name);
+        pad_to(&line, shape_cell(a, &x->shape), w_shape);
+        pad_left(&line, fmt_thousands(num, x->params), w_params);
+        buf_puts(&line, "     ");
+        pad_to(&line, fmt_thousands(num, x->macs), w_macs);
+        pad_to(&line, rf_cell(a, x), w_rf);
+        buf_puts(&line, jump_cell(a, x));
+        trim_line(&line);
+        buf_puts(out, line.data);
+    }
+    buf_free(&line);
+    buf_printf(out, "Total params: %s\n", fmt_thousands(num, g->params));
+    buf_printf(out, "Trainable params: %s\n", fmt_thousands(num, g->trainable));
+    buf_printf(out, "Non-trainable params: %s\n", fmt_thousands(num, g->params - g->trainable));
+    buf_printf(out, "Total MACs: %s\n", fmt_thousands(num, g->macs));
+}
+
+static void json_ints(Buf *b, const int64_t *v, int n) {
+    buf_putc(b, '[');
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "%s%lld", i ? ", " : "", (long long)v[i]);
+    buf_putc(b, ']');
+}
+
+void summary_json(const Graph *g, Buf *b) {
+    buf_puts(b, "{\n  \"version\": 1,\n  \"network\": ");
+    json_string(b, g->name);
+    buf_puts(b, ",\n  \"file\": ");
+    json_string(b, g->file->display);
+    buf_puts(b, ",\n  \"layers\": [");
+    for (int i = 0; i < g->nodes.len; i++) {
+        const Node *n = graph_node(g, i);
+        buf_puts(b, i ? ",\n    {" : "\n    {");
+        buf_puts(b, "\"name\": ");
+        json_string(b, n->name);
+        buf_printf(b, ", \"op\": \"%s\", \"line\": %d, \"inputs\": [", op_info[n->op].name,
+                   n->span.line);
+        for (int k = 0; k < n->nin; k++) {
+            if (k)
+                buf_puts(b, ", ");
+            json_string(b, n->in[k]->name);
+        }
+        buf_puts(b, "], \"shape\": ");
+        json_ints(b, n->shape.d, n->shape.rank);
+        buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"macs\": %lld",
+                   (long long)n->params, (long long)n->trainable, (long long)n->macs);
+        int64_t size[2] = {n->rf[0].size, n->rf[1].size};
+        int64_t jump[2] = {n->rf[0].jump, n->rf[1].jump};
+        int64_t pad[2] = {n->rf[0].pad, n->rf[1].pad};
+        buf_puts(b, ", \"rf\": {\"size\": ");
+        json_ints(b, size, 2);
+        buf_puts(b, ", \"jump\": ");
+        json_ints(b, jump, 2);
+        buf_puts(b, ", \"pad\": ");
+        json_ints(b, pad, 2);
+        buf_puts(b, "}}");
+    }
+    buf_puts(b, "\n  ],\n  \"outputs\": [");
+    for (int i = 0; i < g->outputs.len; i++) {
+        if (i)
+            buf_puts(b, ", ");
+        json_string(b, ((Node *)g->outputs.data[i])->name);
+    }
+    buf_printf(b,
+               "],\n  \"totals\": {\"params\": %lld, \"trainable_params\": %lld, "
+               "\"non_trainable_params\": %lld, \"macs\": %lld}\n}\n",
+               (long long)g->params, (long long)g->trainable, (long long)(g->params - g->trainable),
+               (long long)g->macs);
+}
