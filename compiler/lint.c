@@ -141,7 +141,7 @@ static bool covers(int64_t r, int64_t h, double frac) {
 
 static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     const Node *in;
-    if (n->shape.rank != 3 || !spatial_input(g, n, &in))
+    if (n->shape.rank != 3 || n->op == OP_input || !spatial_input(g, n, &in))
         return;
     bool feeds = n->is_output;
     for (int i = 0; i < n->users.len; i++) {

@@ -258,6 +258,7 @@ typedef struct NetAst {
     Span span;
     Vec stmts; /* Stmt* */
     SourceFile *file;
+    bool had_errors; /* syntax errors inside: some statements are missing */
 } NetAst;
 
 typedef struct Import {

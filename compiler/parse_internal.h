@@ -19,6 +19,7 @@ typedef struct ParseState {
     Diags *diags;
     SourceFile *file;
     int errors;
+    Span last_end, prev_end; /* where the last two tokens ended */
 } ParseState;
 
 typedef struct LexState {

@@ -110,6 +110,7 @@ typedef struct Ctx {
     Diags *d;
     Graph *g;
     Map names; /* every full name of the network */
+    bool quiet_start; /* syntax errors lost statements: no "must start with input" */
     bool too_big;
 } Ctx;
 
@@ -715,7 +716,8 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
     } else {
         n->in = call_inputs(c, sc, st, &n->nin, &ok);
         if (!sc->prev && st->args.len == 0) {
-            err(c, sc, st->callee.span, "syntax",
+            if (!c->quiet_start)
+                err(c, sc, st->callee.span, "syntax",
                 "the first statement of a network must be an input, saw %s", info->name);
             ok = false;
         }
@@ -737,6 +739,7 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
 
     bool seen[ATTR__COUNT] = {false};
     bool stride_set = false;
+    bool unknown_attr = false; /* a misspelt attribute: "missing" would say it twice */
     for (int i = 0; i < st->kwargs.len; i++) {
         const Kwarg *kw = st->kwargs.data[i];
         int a = -1;
@@ -751,6 +754,7 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
             err(c, sc, kw->key.span, "unknown-attribute", "%s has no attribute '%s'%s", info->name,
                 kw->key.name, did_you_mean(c, kw->key.name, cands, ATTR__COUNT));
             ok = false;
+            unknown_attr = true;
             continue;
         }
         if (seen[a]) {
@@ -765,7 +769,7 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
             ok = false;
     }
     for (int j = 0; j < ATTR__COUNT; j++)
-        if ((info->required & (1u << j)) && !seen[j]) {
+        if ((info->required & (1u << j)) && !seen[j] && !unknown_attr) {
             err(c, sc, st->callee.span, "missing-attribute", "%s needs the attribute '%s'",
                 info->name, attr_names[j]);
             ok = false;
@@ -831,7 +835,8 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     int nin = 0;
     Node **in = call_inputs(c, sc, st, &nin, &ok);
     if (st->args.len == 0 && !sc->prev) {
-        err(c, sc, st->callee.span, "syntax",
+        if (!c->quiet_start)
+            err(c, sc, st->callee.span, "syntax",
             "the first statement of a network must be an input, saw block '%s'", b->id.name);
         ok = false;
     }
@@ -1014,12 +1019,12 @@ Graph *resolve_network(Program *p, NetAst *net) {
     g->name = net->id.name;
     g->file = net->file;
     g->span = net->id.span;
-    Ctx c = {.p = p, .a = p->arena, .d = p->diags, .g = g};
+    Ctx c = {.p = p, .a = p->arena, .d = p->diags, .g = g, .quiet_start = net->had_errors};
     if (net == net->file->networks.data[0])
         check_blocks(&c, net->file);
     Scope top = {.prefix = "", .file = net->file};
     walk(&c, &top, &net->stmts);
-    if (g->inputs.len == 0 && !c.too_big)
+    if (g->inputs.len == 0 && !c.too_big && !net->had_errors)
         diag_error(c.d, net->file, net->id.span, "syntax", "network '%s' has no input",
                    net->id.name);
     if (!g->explicit_outputs) {

@@ -42,6 +42,16 @@ int netc_yylex(NETC_YYSTYPE *lvalp, NETC_YYLTYPE *llocp, yyscan_t scanner);
     } while (0)
 
 static void yyerror(Span *loc, yyscan_t scanner, ParseState *ps, const char *msg);
+
+/* Every token passes here, so the parser knows where the one before the
+** lookahead ended: "expected ';'" is reported there, not on the next line. */
+static int tracked_lex(NETC_YYSTYPE *lval, Span *loc, yyscan_t scanner, ParseState *ps) {
+    int tok = netc_yylex(lval, loc, scanner);
+    ps->prev_end = ps->last_end;
+    ps->last_end = (Span){loc->end_line, loc->end_col, loc->end_line, loc->end_col};
+    return tok;
+}
+#define netc_yylex(lval, loc, scanner) tracked_lex(lval, loc, scanner, ps)
 static Expr *mk_expr(ParseState *ps, ExprKind k, Span s);
 static Expr *mk_bin(ParseState *ps, ExprKind k, Span s, Expr *l, Expr *r);
 static Ident *mk_ident(ParseState *ps, const char *name, Span s);
@@ -112,12 +122,13 @@ item:
             im->path = $2;
             vec_push(ps->arena, &ps->file->imports, im);
         }
-    | NETWORK IDENT '{' stmts '}'
+    | NETWORK IDENT '{' <num>{ $$ = ps->errors; } stmts '}'
         {
             NetAst *n = arena_alloc(ps->arena, sizeof *n);
             n->id = (Ident){$2, @2};
             n->span = @$;
-            n->stmts = *$4;
+            n->stmts = *$5;
+            n->had_errors = ps->errors > $4;
             n->file = ps->file;
             vec_push(ps->arena, &ps->file->networks, n);
         }
@@ -424,7 +435,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
         }
     }
     buf_printf(&b, ", saw %s", token_text(ps, tok, loc));
-    diag_error(ps->diags, ps->file, *loc, "syntax", "%s", b.data);
+    Span at = *loc;
+    /* a token missing at the end of a line: say so where it is missing */
+    if (ps->prev_end.line > 0 && loc->line > ps->prev_end.line) {
+        buf_printf(&b, " on line %d", loc->line);
+        at = ps->prev_end;
+    }
+    diag_error(ps->diags, ps->file, at, "syntax", "%s", b.data);
     buf_free(&b);
     ps->errors++;
     return 0;

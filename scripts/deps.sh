@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian packages netc needs to build and test, where missing.
+# Safe to run again: it installs nothing that is already there.
+set -eu
+
+need="gcc make cmake flex bison libcmocka-dev"
+# clang (with libFuzzer) builds the parser's fuzz target; optional.
+want="clang libclang-rt-14-dev"
+
+missing=""
+for p in $need $want; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "netc: missing packages:$missing (run as root to install them)" >&2
+    exit 1
+fi
+echo "netc: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# the required ones must install; the optional ones may be unavailable
+$sudo apt-get install -y -qq --no-install-recommends $need >/dev/null
+for p in $want; do
+    $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 ||
+        echo "netc: optional package $p not installed" >&2
+done

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The README's second command: every test, twice: in a normal build, then
+# with AddressSanitizer and UndefinedBehaviorSanitizer on the compiler and
+# its tests. Installs what is missing first.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo) and test"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+ctest --test-dir build -j"$jobs" --output-on-failure
+
+echo "== build with ASan+UBSan and test"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNETC_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -j"$jobs" --output-on-failure
