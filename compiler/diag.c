@@ -159,26 +159,51 @@ void diag_sort(Diags *d) {
 static const char *sev_name[] = {"note", "warning", "error"};
 static const char *sev_color[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
 
-/* The quoted line and the caret under it. */
+/* Byte offset of character `chars` (0-based) of line[0..len). */
+static int char_offset(const char *line, int len, int chars) {
+    int i = 0;
+    for (int c = 0; c < chars && i < len; c++) {
+        i++;
+        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* The quoted line and the caret under it. A long line is shown as a window
+** around the column, so a 1 MB line costs a screenful, not a megabyte. */
 static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, bool color) {
+    enum { WIDTH = 120, BEFORE = 40 };
     int len;
     const char *line = source_line(f, s.line, &len);
     if (s.line < 1 || s.line > f->nlines)
         return;
-    fprintf(out, "%5d | %.*s\n", s.line, len, line);
-    fputs("      | ", out);
+    int nchars = utf8_len(line, (size_t)len);
+    int first = 0; /* first character shown */
+    if (nchars > WIDTH && s.col - 1 > BEFORE)
+        first = s.col - 1 - BEFORE;
+    int last = first + WIDTH < nchars ? first + WIDTH : nchars;
+    int from = char_offset(line, len, first);
+    int to = char_offset(line, len, last);
+    const char *lead = first > 0 ? "..." : "";
+    fprintf(out, "%5d | %s%.*s%s\n", s.line, lead, to - from, line + from, last < nchars ? "..." : "");
+    fprintf(out, "      | %s", first > 0 ? "   " : "");
     /* walk characters up to the column, keeping tabs so the caret lines up */
-    int c = 1, i = 0;
-    while (i < len && c < s.col) {
+    int c = first + 1, i = from;
+    while (i < to && c < s.col) {
         fputc(line[i] == '\t' ? '\t' : ' ', out);
         i++;
-        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
+        while (i < to && ((unsigned char)line[i] & 0xC0) == 0x80)
             i++;
         c++;
     }
     int n = caret_len;
     if (n <= 0)
         n = s.end_line == s.line && s.end_col > s.col ? s.end_col - s.col : 1;
+    if (n > last - (s.col - 1) && last - (s.col - 1) >= 1)
+        n = last - (s.col - 1);
+    if (n > WIDTH)
+        n = WIDTH;
     if (color)
         fputs("\033[1;32m", out);
     fputc('^', out);

@@ -398,9 +398,9 @@ void lint_run(Graph *g, Diags *d, const WarnConfig *cfg) {
     double frac = cfg ? cfg->rf_min : 0.5;
     for (int i = 0; i < g->nodes.len; i++) {
         const Node *n = graph_node(g, i);
-        unused(g, d, n);
         if (n->bad)
             continue;
+        unused(g, d, n);
         rf_coverage(g, d, n, frac);
         dropped_pixels(d, n);
         stride_gap(d, n);
