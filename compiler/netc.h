@@ -202,7 +202,8 @@ typedef enum {
     E_IDENT, /* s: a value parameter or a symbol (relu, same, chw) */
     E_TUPLE, /* elems */
     E_NEG,   /* lhs */
-    E_ADD, E_SUB, E_MUL, E_DIV /* lhs, rhs */
+    E_ADD, E_SUB, E_MUL, E_DIV, /* lhs, rhs */
+    E_ERROR  /* a literal the scanner already reported as bad */
 } ExprKind;
 
 typedef struct Expr Expr;

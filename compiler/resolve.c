@@ -132,8 +132,14 @@ static const char *value_str(Ctx *c, const Value *v) {
         return "nothing";
     case V_INT:
         return arena_printf(c->a, "%lld", (long long)v->i);
-    case V_FLOAT:
-        return arena_printf(c->a, "%g", v->f);
+    case V_FLOAT: {
+        /* a float always shows as one: 3.0, not 3 */
+        char *t = arena_printf(c->a, "%.17g", v->f);
+        char *shortest = arena_printf(c->a, "%g", v->f);
+        if (strtod(shortest, NULL) == v->f)
+            t = shortest;
+        return strpbrk(t, ".en") ? t : arena_printf(c->a, "%s.0", t);
+    }
     case V_BOOL:
         return v->i ? "true" : "false";
     case V_SYM:
@@ -270,6 +276,9 @@ static Value eval(Ctx *c, Scope *sc, const Expr *e) {
     case E_BOOL:
         v.kind = V_BOOL;
         v.i = e->i;
+        return v;
+    case E_ERROR:
+        v.kind = V_NONE;
         return v;
     case E_IDENT:
         for (Binding *b = sc->vals; b; b = b->next)

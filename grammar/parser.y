@@ -23,6 +23,7 @@ int netc_yylex(NETC_YYSTYPE *lvalp, NETC_YYLTYPE *llocp, yyscan_t scanner);
 %code {
 #include "parse_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #define YYMAXDEPTH 5000
@@ -288,8 +289,8 @@ expr:
 /* atom := INT | FLOAT | 'true' | 'false' | IDENT | '(' expr ')'
 **       | '(' expr ',' [expr (',' expr)*] ')' */
 atom:
-      INT       { $$ = mk_expr(ps, E_INT, @$); $$->i = $1; }
-    | FLOAT     { $$ = mk_expr(ps, E_FLOAT, @$); $$->f = $1; }
+      INT       { $$ = mk_expr(ps, $1 < 0 ? E_ERROR : E_INT, @$); $$->i = $1; }
+    | FLOAT     { $$ = mk_expr(ps, isnan($1) ? E_ERROR : E_FLOAT, @$); $$->f = $1; }
     | TRUE      { $$ = mk_expr(ps, E_BOOL, @$); $$->i = 1; }
     | FALSE     { $$ = mk_expr(ps, E_BOOL, @$); $$->i = 0; }
     | IDENT     { $$ = mk_expr(ps, E_IDENT, @$); $$->s = $1; }
