@@ -15,7 +15,7 @@
 
 enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
-typedef enum { FMT_TEXT, FMT_JSON } Format;
+typedef enum { FMT_TEXT, FMT_JSON, FMT_SARIF } Format;
 
 typedef struct Options {
     const char *command;
@@ -24,6 +24,7 @@ typedef struct Options {
     Format format;
     int color; /* -1 auto, 0 never, 1 always */
     WarnConfig warn;
+    Budgets budgets;
 } Options;
 
 static const char *usage_text =
@@ -35,7 +36,10 @@ static const char *usage_text =
     "  help [COMMAND]    this text, or a command's\n"
     "\n"
     "options:\n"
-    "  --format=text|json      output format (default text)\n"
+    "  --format=text|json|sarif  output format (default text; sarif: check only)\n"
+    "  --max-ram=SIZE          check: activation memory budget (512K, 4M, 1G)\n"
+    "  --max-params=N          check: parameter budget (250000, 4M)\n"
+    "  --max-macs=N            check: multiply-accumulate budget (600M, 2G)\n"
     "  --network NAME          the network to use, where a file holds several\n"
     "  -Wno-ID, -WID           turn warning ID off or on\n"
     "  -Werror, -Werror=ID     turn every warning, or warning ID, into an error\n"
@@ -136,8 +140,23 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
                 o->format = FMT_TEXT;
             else if (strcmp(v, "json") == 0)
                 o->format = FMT_JSON;
+            else if (strcmp(v, "sarif") == 0 && strcmp(o->command, "check") == 0)
+                o->format = FMT_SARIF;
             else
-                return usage_error("unknown format '%s' (expected text or json)", v);
+                return usage_error(strcmp(o->command, "check") == 0
+                                       ? "unknown format '%s' (expected text, json or sarif)"
+                                       : "unknown format '%s' (expected text or json)",
+                                   v);
+        } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
+            if ((o->budgets.max_ram = parse_size(v, true)) < 0)
+                return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);
+            o->budgets.max_ram_text = v;
+        } else if ((v = flag_value(argc, argv, &i, "--max-params"))) {
+            if ((o->budgets.max_params = parse_size(v, false)) < 0)
+                return usage_error("--max-params takes a count like 250000 or 4M, saw '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--max-macs"))) {
+            if ((o->budgets.max_macs = parse_size(v, false)) < 0)
+                return usage_error("--max-macs takes a count like 600M or 2G, saw '%s'", v);
         } else if ((v = flag_value(argc, argv, &i, "--network"))) {
             if (!*v)
                 return usage_error("%s needs a network name", "--network");
@@ -219,6 +238,7 @@ static Vec run_front(Program *p, const Options *o, const Vec *roots, bool *found
             *found = true;
             Graph *g = resolve_network(p, net);
             analyse(g, p->diags, &o->warn);
+            check_budgets(g, p->diags, &o->budgets);
             vec_push(p->arena, &graphs, g);
         }
     }
@@ -234,7 +254,12 @@ static int cmd_check(Options *o, Program *p) {
         return usage_error("no network named '%s'", o->network);
     Diags *d = p->diags;
     diag_sort(d);
-    if (o->format == FMT_JSON) {
+    if (o->format == FMT_SARIF) {
+        Buf b = {0};
+        sarif_write(d, &b);
+        fputs(b.data, stdout);
+        buf_free(&b);
+    } else if (o->format == FMT_JSON) {
         Buf b = {0};
         buf_puts(&b, "{\n  \"version\": 1,\n  \"files\": [");
         /* the files named, then any other file a diagnostic is about */
@@ -359,6 +384,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < W__COUNT; i++)
         o.warn.enabled[i] = true;
     o.warn.rf_min = 0.5;
+    o.budgets = (Budgets){-1, -1, -1, NULL};
     int status;
     if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0) {
         status = usage_error("unknown command '%s'", cmd);

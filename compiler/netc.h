@@ -466,6 +466,48 @@ void rf_compute(Graph *g, Diags *d);
 Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);
 
 /*
+** memplan.c: the static arena of the generated code, and the memory
+** figures of `netc summary`
+** requires: shapes
+*/
+typedef struct MemPlan {
+    int *buffer;       /* per node: the node whose buffer it writes (itself, or
+                          an input it overwrites in place) */
+    int64_t *offset;   /* per node: byte offset in the arena; -1: network input */
+    int64_t *bytes;    /* per node: bytes of its output (float32) */
+    int64_t arena;     /* bytes of the arena, the plan's peak */
+    int64_t peak_live; /* the most bytes live at one step */
+    int peak_node;     /* the layer at that step, -1 if none */
+    int64_t naive;     /* the sum of every layer's output, no sharing */
+    int64_t weights;   /* bytes of all parameters as float32 */
+} MemPlan;
+
+/* False if the graph has errors or a size overflows. */
+bool memplan_build(const Graph *g, MemPlan *p);
+void memplan_free(MemPlan *p);
+int64_t tensor_bytes(const Shape *s);
+
+/*
+** budget.c: --max-ram, --max-params, --max-macs
+*/
+typedef struct Budgets {
+    int64_t max_ram, max_params, max_macs; /* -1: no budget */
+    const char *max_ram_text;              /* as the user wrote it */
+} Budgets;
+
+/* "512K", "4M", "1G": powers of 1024 for bytes, of 1000 for counts. */
+int64_t parse_size(const char *s, bool bytes);
+void check_budgets(const Graph *g, Diags *d, const Budgets *b);
+
+/*
+** sarif.c: diagnostics as SARIF 2.1.0; rules.def's texts
+*/
+void sarif_write(const Diags *d, Buf *out);
+int rule_count(void);
+/* field: 0 id, 1 level, 2 short description, 3 full description, 4 help */
+const char *rule_text(int i, int field);
+
+/*
 ** lint.c: warnings
 ** requires: shapes, counts, fields
 */

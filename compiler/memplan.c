@@ -1,0 +1,227 @@
+/* memplan.c: where every tensor lives at run time.
+**
+** The generated code owns one static arena; this pass lays it out, and the
+** same plan gives `netc summary` its memory figures, so the number a user
+** reads is the number the binary needs.
+**
+** A layer that works element by element (activations, batchnorm, dropout,
+** a flatten that keeps the layout, an add) writes into its input's buffer
+** when nothing else reads that input afterwards: the two tensors share one
+** buffer. Each buffer lives from the layer that makes it to the last layer
+** that reads it (the network's outputs, to the end); buffers whose lives do
+** not overlap share space. Buffers are placed largest first, each at the
+** lowest offset free for its whole life, aligned to 64 bytes. Network inputs are the caller's and take no
+** space in the arena.
+**
+** requires: shapes (shape.c)
+** provides: a MemPlan: per node its buffer and offset; the arena size, the
+**           layer at its peak, the naive sum and the weight bytes
+*/
+#include "netc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { ALIGN = 64 };
+
+static int64_t align_up(int64_t n) {
+    return (n + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+int64_t tensor_bytes(const Shape *s) {
+    int64_t n = 4;
+    for (int i = 0; i < s->rank; i++)
+        if (!ck_mul(n, s->d[i], &n))
+            return INT64_MAX;
+    return n;
+}
+
+static bool elementwise(OpKind op) {
+    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
+           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
+           op == OP_dropout;
+}
+
+/* Is x's buffer free for n to overwrite: read by n alone, not an input or
+** an output of the network? */
+static bool reusable(const Node *x, const Node *n) {
+    if (x->op == OP_input || x->is_output)
+        return false;
+    for (int i = 0; i < x->users.len; i++)
+        if (x->users.data[i] != n)
+            return false;
+    return true;
+}
+
+/* The input whose buffer n writes into, or -1 for a buffer of its own. */
+static int in_place(const Node *n) {
+    if (n->nin == 0)
+        return -1;
+    const Node *x = n->in[0];
+    if (elementwise(n->op) && reusable(x, n))
+        return x->id;
+    if (n->op == OP_flatten && reusable(x, n)) {
+        /* the memory is HWC: flatten(order=hwc) and any flatten of a 1×1 map
+        ** or of a flat tensor keep the layout; a chw flatten whose readers
+        ** are all dense keeps it too, its order moved into their weights */
+        bool keeps = n->order == ORDER_HWC || x->shape.rank != 3 ||
+                     (x->shape.d[0] == 1 && x->shape.d[1] == 1);
+        bool dense_only = !n->is_output && n->users.len > 0;
+        for (int i = 0; i < n->users.len; i++)
+            if (((Node *)n->users.data[i])->op != OP_dense)
+                dense_only = false;
+        if (keeps || dense_only)
+            return x->id;
+    }
+    if (n->op == OP_add)
+        for (int i = 0; i < n->nin; i++) {
+            /* every input once: add(a, a) cannot overwrite a */
+            bool twice = false;
+            for (int k = 0; k < n->nin; k++)
+                twice = twice || (k != i && n->in[k] == n->in[i]);
+            if (!twice && reusable(n->in[i], n))
+                return n->in[i]->id;
+        }
+    return -1;
+}
+
+typedef struct Slot {
+    int64_t off, size;
+    int first, last; /* the step that writes it, the last step that reads it */
+} Slot;
+
+bool memplan_build(const Graph *g, MemPlan *p) {
+    int n = g->nodes.len;
+    memset(p, 0, sizeof *p);
+    p->peak_node = -1;
+    p->buffer = calloc((size_t)n + 1, sizeof(int));
+    p->offset = calloc((size_t)n + 1, sizeof(int64_t));
+    p->bytes = calloc((size_t)n + 1, sizeof(int64_t));
+    int *last = calloc((size_t)n + 1, sizeof(int));
+    Slot *live = calloc((size_t)n + 1, sizeof(Slot));
+    Slot *conflict = calloc((size_t)n + 1, sizeof(Slot));
+    if (!p->buffer || !p->offset || !p->bytes || !last || !live || !conflict) {
+        free(last);
+        free(live);
+        free(conflict);
+        memplan_free(p);
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        const Node *x = graph_node(g, i);
+        if (x->bad)
+            ok = false;
+        p->bytes[i] = tensor_bytes(&x->shape);
+        if (p->bytes[i] == INT64_MAX)
+            ok = false;
+        int64_t wb;
+        if (!ck_mul(x->params, 4, &wb) || !ck_add(p->weights, wb, &p->weights))
+            ok = false;
+        if (x->op != OP_input && !ck_add(p->naive, p->bytes[i], &p->naive))
+            ok = false;
+    }
+    if (!ok) {
+        free(last);
+        free(live);
+        free(conflict);
+        memplan_free(p);
+        return false;
+    }
+    /* buffers, and how long each lives */
+    for (int i = 0; i < n; i++) {
+        const Node *x = graph_node(g, i);
+        int b = in_place(x);
+        p->buffer[i] = b >= 0 ? p->buffer[b] : i;
+        int end = x->is_output ? n : i;
+        for (int k = 0; k < x->users.len; k++) {
+            int u = ((Node *)x->users.data[k])->id;
+            if (u > end)
+                end = u;
+        }
+        if (end > last[p->buffer[i]])
+            last[p->buffer[i]] = end;
+        p->offset[i] = -1;
+    }
+    /* the most bytes live at one step, and where: node i's step needs its
+    ** inputs and its output at once */
+    int64_t *delta = calloc((size_t)n + 2, sizeof(int64_t));
+    int *order = calloc((size_t)n + 1, sizeof(int));
+    int nbuf = 0;
+    for (int i = 0; i < n; i++) {
+        if (graph_node(g, i)->op == OP_input || p->buffer[i] != i)
+            continue;
+        order[nbuf++] = i;
+        delta[i] += align_up(p->bytes[i]);
+        delta[last[i] + 1] -= align_up(p->bytes[i]);
+    }
+    int64_t live_now = 0;
+    for (int i = 0; i < n; i++) {
+        live_now += delta[i];
+        if (live_now > p->peak_live) {
+            p->peak_live = live_now;
+            p->peak_node = i;
+        }
+    }
+    /* greedy by size: the largest buffers first, each at the lowest offset
+    ** where it overlaps no placed buffer that is live at the same time */
+    for (int a = 1; a < nbuf; a++) {
+        int x = order[a], c = a;
+        for (; c > 0; c--) {
+            int y = order[c - 1];
+            if (p->bytes[y] > p->bytes[x] || (p->bytes[y] == p->bytes[x] && y < x))
+                break;
+            order[c] = y;
+        }
+        order[c] = x;
+    }
+    int nplaced = 0;
+    int64_t top = 0;
+    for (int a = 0; a < nbuf; a++) {
+        int i = order[a];
+        int64_t size = align_up(p->bytes[i]);
+        /* the placed buffers that share i's lifetime, by offset */
+        int nconf = 0;
+        for (int j = 0; j < nplaced; j++) {
+            const Slot *s2 = &live[j];
+            if (s2->first <= last[i] && i <= s2->last)
+                conflict[nconf++] = *s2;
+        }
+        for (int u = 1; u < nconf; u++)
+            for (int c = u; c > 0 && conflict[c - 1].off > conflict[c].off; c--) {
+                Slot t = conflict[c];
+                conflict[c] = conflict[c - 1];
+                conflict[c - 1] = t;
+            }
+        int64_t at = 0;
+        for (int j = 0; j < nconf; j++) {
+            if (conflict[j].off - at >= size)
+                break;
+            if (conflict[j].off + conflict[j].size > at)
+                at = conflict[j].off + conflict[j].size;
+        }
+        p->offset[i] = at;
+        live[nplaced++] = (Slot){at, size, i, last[i]};
+        if (at + size > top)
+            top = at + size;
+    }
+    for (int i = 0; i < n; i++)
+        if (p->buffer[i] != i && graph_node(g, i)->op != OP_input)
+            p->offset[i] = p->offset[p->buffer[i]];
+    p->arena = top;
+    free(delta);
+    free(order);
+    free(conflict);
+    free(last);
+    free(live);
+    return true;
+}
+
+void memplan_free(MemPlan *p) {
+    free(p->buffer);
+    free(p->offset);
+    free(p->bytes);
+    p->buffer = NULL;
+    p->offset = NULL;
+    p->bytes = NULL;
+}
