@@ -79,30 +79,6 @@ static bool spatial_input(const Graph *g, const Node *n, const Node **in) {
 ** rf-coverage
 */
 
-/* The path along which the field of n grew: from n back to its input,
-** through the first input of each layer (the largest field at a merge). */
-static int growth_chain(const Node *n, const Node **chain, int max) {
-    int k = 0;
-    while (n && k < max) {
-        chain[k++] = n;
-        if (n->nin == 0)
-            break;
-        const Node *next = n->in[0];
-        for (int i = 1; i < n->nin; i++)
-            if (n->in[i]->rf_input == n->rf_input &&
-                n->in[i]->rf[0].size + n->in[i]->rf[1].size > next->rf[0].size + next->rf[1].size)
-                next = n->in[i];
-        n = next;
-    }
-    /* input first */
-    for (int i = 0; i < k / 2; i++) {
-        const Node *t = chain[i];
-        chain[i] = chain[k - 1 - i];
-        chain[k - 1 - i] = t;
-    }
-    return k;
-}
-
 static const char *field_text(Arena *a, const Node *n) {
     return arena_printf(a, "%lld×%lld", (long long)n->rf[0].size, (long long)n->rf[1].size);
 }
@@ -163,7 +139,7 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
 
     enum { MAXCHAIN = 4096 };
     const Node **chain = malloc(sizeof *chain * MAXCHAIN);
-    int len = growth_chain(n, chain, MAXCHAIN);
+    int len = rf_chain(n, chain, MAXCHAIN);
     /* the growth note: each layer that changed the field */
     Buf b = {0};
     const Node *first = NULL;

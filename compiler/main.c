@@ -5,6 +5,7 @@
 ** prints what it was asked for, and exits 0 (success, warnings allowed),
 ** 1 (the input has errors, or warnings under -Werror) or 2 (bad usage).
 */
+#define _POSIX_C_SOURCE 200809L
 #include "netc.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@
 
 enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
-typedef enum { FMT_TEXT, FMT_JSON, FMT_SARIF } Format;
+typedef enum { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT, FMT_SVG } Format;
 
 typedef struct Options {
     const char *command;
@@ -25,6 +26,9 @@ typedef struct Options {
     int color; /* -1 auto, 0 never, 1 always */
     WarnConfig warn;
     Budgets budgets;
+    const char *output; /* -o FILE */
+    const char *layer;  /* rf --layer */
+    const char *svg;    /* rf --svg */
 } Options;
 
 static const char *usage_text =
@@ -142,11 +146,30 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
                 o->format = FMT_JSON;
             else if (strcmp(v, "sarif") == 0 && strcmp(o->command, "check") == 0)
                 o->format = FMT_SARIF;
+            else if (strcmp(v, "dot") == 0 && strcmp(o->command, "graph") == 0)
+                o->format = FMT_DOT;
+            else if (strcmp(v, "svg") == 0 && strcmp(o->command, "graph") == 0)
+                o->format = FMT_SVG;
+            else if (strcmp(o->command, "graph") == 0)
+                return usage_error("unknown format '%s' (expected dot or svg)", v);
             else
                 return usage_error(strcmp(o->command, "check") == 0
                                        ? "unknown format '%s' (expected text, json or sarif)"
                                        : "unknown format '%s' (expected text or json)",
                                    v);
+        } else if ((v = flag_value(argc, argv, &i, "-o")) ||
+                   (v = flag_value(argc, argv, &i, "--output"))) {
+            if (!*v)
+                return usage_error("%s needs a file name", "-o");
+            o->output = v;
+        } else if ((v = flag_value(argc, argv, &i, "--layer"))) {
+            if (!*v)
+                return usage_error("%s needs a layer name", "--layer");
+            o->layer = v;
+        } else if ((v = flag_value(argc, argv, &i, "--svg"))) {
+            if (!*v)
+                return usage_error("%s needs a file name", "--svg");
+            o->svg = v;
         } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
             if ((o->budgets.max_ram = parse_size(v, true)) < 0)
                 return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);
@@ -341,6 +364,133 @@ static int cmd_summary(Options *o, Program *p) {
     return EXIT_OK;
 }
 
+/* Writes text to the file, or to standard output for NULL or "-". */
+static int write_out(const char *path, const char *text) {
+    if (!path || strcmp(path, "-") == 0) {
+        fputs(text, stdout);
+        return EXIT_OK;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "netc: error: cannot write '%s': %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The front end on the one file of summary, graph and rf: the networks, or
+** an exit status. */
+static int one_network(Options *o, Program *p, Graph **out, Vec *all) {
+    if (o->files.len != 1)
+        return usage_error("%s", o->files.len ? "this command takes one file"
+                                              : "this command needs a file");
+    Vec roots = {0};
+    int status = load_files(p, o, &roots);
+    if (status)
+        return status;
+    bool found;
+    Vec graphs = run_front(p, o, &roots, &found);
+    if (o->network && !found)
+        return usage_error("no network named '%s'", o->network);
+    if (graphs.len == 0) {
+        diag_sort(p->diags);
+        diag_print_text(p->diags, stderr, use_color(o));
+        SourceFile *f = roots.data[0];
+        fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
+        return EXIT_ERRORS;
+    }
+    *out = graphs.data[0];
+    if (all)
+        *all = graphs;
+    return EXIT_OK;
+}
+
+static int cmd_graph(Options *o, Program *p) {
+    Graph *g;
+    int status = one_network(o, p, &g, NULL);
+    if (status)
+        return status;
+    diag_sort(p->diags);
+    diag_print_text(p->diags, stderr, use_color(o));
+    Buf b = {0};
+    dot_write(g, p->diags, &b);
+    if (o->format == FMT_SVG) {
+        const char *path = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+        char cmd[4200];
+        if (system("command -v dot >/dev/null 2>&1") != 0) {
+            fputs("netc: error: --format=svg runs Graphviz's 'dot', which is not installed "
+                  "(on Debian: apt-get install graphviz); --format=dot prints the graph without it\n",
+                  stderr);
+            buf_free(&b);
+            return EXIT_USAGE;
+        }
+        if (path && strlen(path) < 4000 && !strchr(path, '\''))
+            snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", path);
+        else if (path) {
+            buf_free(&b);
+            return usage_error("cannot use '%s' as an output file name", path);
+        } else
+            snprintf(cmd, sizeof cmd, "dot -Tsvg");
+        fflush(stdout);
+        FILE *pipe = popen(cmd, "w");
+        if (!pipe) {
+            buf_free(&b);
+            fprintf(stderr, "netc: error: cannot run dot: %s\n", strerror(errno));
+            return EXIT_USAGE;
+        }
+        fputs(b.data, pipe);
+        int rc = pclose(pipe);
+        buf_free(&b);
+        if (rc != 0) {
+            fputs("netc: error: dot failed\n", stderr);
+            return EXIT_ERRORS;
+        }
+        return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
+    }
+    status = write_out(o->output, b.data);
+    buf_free(&b);
+    if (status)
+        return status;
+    return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
+}
+
+static int cmd_rf(Options *o, Program *p) {
+    Graph *g;
+    int status = one_network(o, p, &g, NULL);
+    if (status)
+        return status;
+    Diags *d = p->diags;
+    diag_sort(d);
+    diag_print_text(d, stderr, use_color(o));
+    if (d->errors)
+        return EXIT_ERRORS;
+    const Node *n = NULL;
+    if (o->layer) {
+        for (int i = 0; i < g->nodes.len && !n; i++)
+            if (strcmp(graph_node(g, i)->name, o->layer) == 0)
+                n = graph_node(g, i);
+        if (!n)
+            return usage_error("no layer named '%s'", o->layer);
+    } else {
+        n = rfview_default(g);
+        if (!n) {
+            fprintf(stderr, "netc: error: network '%s' has no spatial layer\n", g->name);
+            return EXIT_ERRORS;
+        }
+    }
+    Buf b = {0};
+    rfview_text(g, n, &b);
+    fputs(b.data, stdout);
+    buf_free(&b);
+    if (o->svg) {
+        Buf s = {0};
+        rfview_svg(g, n, &s);
+        status = write_out(o->svg, s.data);
+        buf_free(&s);
+    }
+    return status;
+}
+
 static int cmd_help(int argc, char **argv) {
     if (argc > 2) {
         const char *c = argv[2];
@@ -381,12 +531,15 @@ int main(int argc, char **argv) {
 
     Arena arena = {0};
     Options o = {.command = cmd, .color = -1};
+    if (strcmp(cmd, "graph") == 0)
+        o.format = FMT_DOT;
     for (int i = 0; i < W__COUNT; i++)
         o.warn.enabled[i] = true;
     o.warn.rf_min = 0.5;
     o.budgets = (Budgets){-1, -1, -1, NULL};
     int status;
-    if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0) {
+    if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0 && strcmp(cmd, "graph") != 0 &&
+        strcmp(cmd, "rf") != 0) {
         status = usage_error("unknown command '%s'", cmd);
         arena_free(&arena);
         return status;
@@ -402,8 +555,12 @@ int main(int argc, char **argv) {
     Program p = {.arena = &arena, .diags = &d};
     if (strcmp(cmd, "check") == 0)
         status = cmd_check(&o, &p);
-    else
+    else if (strcmp(cmd, "summary") == 0)
         status = cmd_summary(&o, &p);
+    else if (strcmp(cmd, "graph") == 0)
+        status = cmd_graph(&o, &p);
+    else
+        status = cmd_rf(&o, &p);
     fflush(stdout);
     arena_free(&arena);
     return status;

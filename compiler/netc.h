@@ -462,6 +462,10 @@ void count_params(Graph *g, Diags *d);
 ** provides: Node.rf, Node.rf_input, Node.rf_misaligned
 */
 void rf_compute(Graph *g, Diags *d);
+/* The path along which n's field grew, input first: from n back through
+** the first input of each layer (at a merge, the input with the largest
+** field). Returns its length, at most max. */
+int rf_chain(const Node *n, const Node **chain, int max);
 /* The field one window layer gives, from its input's field. */
 Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);
 
@@ -518,6 +522,19 @@ void lint_run(Graph *g, Diags *d, const WarnConfig *cfg);
 */
 void summary_text(const Graph *g, Buf *out);
 void summary_json(const Graph *g, Buf *out);
+
+/*
+** dot.c: the graph as Graphviz DOT; layers with diagnostics in d highlighted
+*/
+void dot_write(const Graph *g, const Diags *d, Buf *out);
+
+/*
+** rfview.c: `netc rf`: the growth of one layer's field, as text and SVG
+*/
+void rfview_text(const Graph *g, const Node *n, Buf *out);
+void rfview_svg(const Graph *g, const Node *n, Buf *out);
+/* The last spatial layer of g (the default of `netc rf`), or NULL. */
+const Node *rfview_default(const Graph *g);
 
 /*
 ** json.c: writing JSON

@@ -134,8 +134,6 @@ void rf_compute(Graph *g, Diags *d) {
         }
         if (n->bad)
             continue;
-        /* a flat network input has no spatial field */
-        const Node *src = n->nin ? n->in[0] : NULL;
         if (!rules[n->op](n)) {
             Diag *e = diag_error(d, n->file, n->span, "shape",
                                  "%s '%s': its receptive field is too large to count",
@@ -144,7 +142,6 @@ void rf_compute(Graph *g, Diags *d) {
             e->layer = n->name;
             n->bad = true;
         }
-        (void)src;
     }
     /* a tensor that descends from a flat input reports (1, 1, 0) */
     for (int i = 0; i < g->nodes.len; i++) {
@@ -155,4 +152,26 @@ void rf_compute(Graph *g, Diags *d) {
         if (in->shape.rank != 3)
             n->rf[0] = n->rf[1] = (Field){1, 1, 0};
     }
+}
+
+int rf_chain(const Node *n, const Node **chain, int max) {
+    int k = 0;
+    while (n && k < max) {
+        chain[k++] = n;
+        if (n->nin == 0)
+            break;
+        const Node *next = n->in[0];
+        for (int i = 1; i < n->nin; i++)
+            if (n->in[i]->rf_input == n->rf_input &&
+                n->in[i]->rf[0].size + n->in[i]->rf[1].size > next->rf[0].size + next->rf[1].size)
+                next = n->in[i];
+        n = next;
+    }
+    /* input first */
+    for (int i = 0; i < k / 2; i++) {
+        const Node *t = chain[i];
+        chain[i] = chain[k - 1 - i];
+        chain[k - 1 - i] = t;
+    }
+    return k;
 }
