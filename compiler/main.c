@@ -351,13 +351,21 @@ static int cmd_summary(Options *o, Program *p) {
     Buf b = {0};
     for (int i = 0; i < graphs.len; i++) {
         const Graph *g = graphs.data[i];
+        MemPlan mp;
+        if (!memplan_build(g, &mp)) {
+            fprintf(stderr, "netc: error: network '%s' is too large to plan its memory\n",
+                    g->name);
+            buf_free(&b);
+            return EXIT_ERRORS;
+        }
         if (o->format == FMT_JSON) {
-            summary_json(g, &b);
+            summary_json(g, &mp, &b);
         } else {
             if (graphs.len > 1)
                 buf_printf(&b, "%sNetwork: %s\n", i ? "\n" : "", g->name);
-            summary_text(g, &b);
+            summary_text(g, &mp, &b);
         }
+        memplan_free(&mp);
     }
     fputs(b.data, stdout);
     buf_free(&b);

@@ -474,7 +474,8 @@ Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);
 ** figures of `netc summary`
 ** requires: shapes
 */
-typedef struct MemPlan {
+typedef struct MemPlan MemPlan;
+struct MemPlan {
     int *buffer;       /* per node: the node whose buffer it writes (itself, or
                           an input it overwrites in place) */
     int64_t *offset;   /* per node: byte offset in the arena; -1: network input */
@@ -484,7 +485,7 @@ typedef struct MemPlan {
     int peak_node;     /* the layer at that step, -1 if none */
     int64_t naive;     /* the sum of every layer's output, no sharing */
     int64_t weights;   /* bytes of all parameters as float32 */
-} MemPlan;
+};
 
 /* False if the graph has errors or a size overflows. */
 bool memplan_build(const Graph *g, MemPlan *p);
@@ -520,8 +521,8 @@ void lint_run(Graph *g, Diags *d, const WarnConfig *cfg);
 /*
 ** summary.c: the layer table, as text and JSON
 */
-void summary_text(const Graph *g, Buf *out);
-void summary_json(const Graph *g, Buf *out);
+void summary_text(const Graph *g, const MemPlan *mp, Buf *out);
+void summary_json(const Graph *g, const MemPlan *mp, Buf *out);
 
 /*
 ** dot.c: the graph as Graphviz DOT; layers with diagnostics in d highlighted

@@ -7,8 +7,10 @@
 **   conv2d_1 (conv2d)         26×26×32           320     194,688     3×3    1
 **
 ** Columns start where the header's do, and widen when a cell would not fit
-** (a long dotted name, a 10-digit count). The parameter column is right
-** aligned under its header; the others are left aligned.
+** (a long dotted name, a 10-digit count). The parameter and byte columns
+** are right aligned under their headers; the others are left aligned. The
+** bytes are those of each layer's output and weights (float32); the totals
+** add the memory plan's peak (memplan.c) beside the naive sum.
 */
 #include "netc.h"
 
@@ -52,10 +54,10 @@ static void trim_line(Buf *b) {
     buf_putc(b, '\n');
 }
 
-void summary_text(const Graph *g, Buf *out) {
+void summary_text(const Graph *g, const MemPlan *mp, Buf *out) {
     Arena *a = g->arena;
     int n = g->nodes.len;
-    int w_name = 26, w_shape = 16, w_params = 6, w_macs = 12, w_rf = 7;
+    int w_name = 26, w_shape = 16, w_params = 6, w_macs = 12, w_rf = 7, w_jump = 6, w_out = 12;
     char num[32];
     for (int i = 0; i < n; i++) {
         const Node *x = graph_node(g, i);
@@ -74,6 +76,12 @@ void summary_text(const Graph *g, Buf *out) {
         w = width(rf_cell(a, x)) + 2;
         if (w > w_rf)
             w_rf = w;
+        w = width(jump_cell(a, x)) + 2;
+        if (w > w_jump)
+            w_jump = w;
+        w = (int)strlen(fmt_thousands(num, mp->bytes[i]));
+        if (w > w_out)
+            w_out = w;
     }
     Buf line = {0};
     pad_to(&line, "Layer (type)", w_name);
@@ -82,7 +90,9 @@ void summary_text(const Graph *g, Buf *out) {
     buf_puts(&line, "     ");
     pad_to(&line, "MACs", w_macs);
     pad_to(&line, "RF", w_rf);
-    buf_puts(&line, "Jump");
+    pad_to(&line, "Jump", w_jump);
+    pad_left(&line, "Output bytes", w_out);
+    buf_puts(&line, "  Weight bytes");
     trim_line(&line);
     buf_puts(out, line.data);
     for (int i = 0; i < n; i++) {
@@ -94,7 +104,10 @@ void summary_text(const Graph *g, Buf *out) {
         buf_puts(&line, "     ");
         pad_to(&line, fmt_thousands(num, x->macs), w_macs);
         pad_to(&line, rf_cell(a, x), w_rf);
-        buf_puts(&line, jump_cell(a, x));
+        pad_to(&line, jump_cell(a, x), w_jump);
+        pad_left(&line, fmt_thousands(num, mp->bytes[i]), w_out);
+        buf_puts(&line, "  ");
+        pad_left(&line, fmt_thousands(num, x->params * 4), 12);
         trim_line(&line);
         buf_puts(out, line.data);
     }
@@ -103,6 +116,11 @@ void summary_text(const Graph *g, Buf *out) {
     buf_printf(out, "Trainable params: %s\n", fmt_thousands(num, g->trainable));
     buf_printf(out, "Non-trainable params: %s\n", fmt_thousands(num, g->params - g->trainable));
     buf_printf(out, "Total MACs: %s\n", fmt_thousands(num, g->macs));
+    buf_printf(out, "Weight bytes: %s\n", fmt_thousands(num, mp->weights));
+    buf_printf(out, "Peak activation memory: %s bytes", fmt_thousands(num, mp->arena));
+    if (mp->peak_node >= 0)
+        buf_printf(out, " (at '%s')", graph_node(g, mp->peak_node)->name);
+    buf_printf(out, "\nNaive activation memory: %s bytes\n", fmt_thousands(num, mp->naive));
 }
 
 static void json_ints(Buf *b, const int64_t *v, int n) {
@@ -112,7 +130,7 @@ static void json_ints(Buf *b, const int64_t *v, int n) {
     buf_putc(b, ']');
 }
 
-void summary_json(const Graph *g, Buf *b) {
+void summary_json(const Graph *g, const MemPlan *mp, Buf *b) {
     buf_puts(b, "{\n  \"version\": 1,\n  \"network\": ");
     json_string(b, g->name);
     buf_puts(b, ",\n  \"file\": ");
@@ -134,6 +152,8 @@ void summary_json(const Graph *g, Buf *b) {
         json_ints(b, n->shape.d, n->shape.rank);
         buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"macs\": %lld",
                    (long long)n->params, (long long)n->trainable, (long long)n->macs);
+        buf_printf(b, ", \"output_bytes\": %lld, \"weight_bytes\": %lld, \"arena_offset\": %lld",
+                   (long long)mp->bytes[i], (long long)n->params * 4, (long long)mp->offset[i]);
         int64_t size[2] = {n->rf[0].size, n->rf[1].size};
         int64_t jump[2] = {n->rf[0].jump, n->rf[1].jump};
         int64_t pad[2] = {n->rf[0].pad, n->rf[1].pad};
@@ -153,7 +173,16 @@ void summary_json(const Graph *g, Buf *b) {
     }
     buf_printf(b,
                "],\n  \"totals\": {\"params\": %lld, \"trainable_params\": %lld, "
-               "\"non_trainable_params\": %lld, \"macs\": %lld}\n}\n",
+               "\"non_trainable_params\": %lld, \"macs\": %lld},\n",
                (long long)g->params, (long long)g->trainable, (long long)(g->params - g->trainable),
                (long long)g->macs);
+    buf_printf(b,
+               "  \"memory\": {\"weight_bytes\": %lld, \"peak_activation_bytes\": %lld, "
+               "\"naive_activation_bytes\": %lld, \"peak_layer\": ",
+               (long long)mp->weights, (long long)mp->arena, (long long)mp->naive);
+    if (mp->peak_node >= 0)
+        json_string(b, graph_node(g, mp->peak_node)->name);
+    else
+        buf_puts(b, "null");
+    buf_puts(b, "}\n}\n");
 }
