@@ -36,24 +36,91 @@ static const char *usage_text =
     "\n"
     "commands:\n"
     "  check FILE...     parse and analyse; print diagnostics (the linter for CI)\n"
-    "  summary FILE      the layer table: shape, params, MACs, receptive field\n"
-    "  help [COMMAND]    this text, or a command's\n"
+    "  summary FILE      the layer table: shape, params, MACs, receptive field, memory\n"
+    "  graph FILE        the network as Graphviz DOT, or SVG where dot is installed\n"
+    "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
+    "  help [TOPIC]      this text, a command's, or 'warnings'\n"
     "\n"
-    "options:\n"
-    "  --format=text|json|sarif  output format (default text; sarif: check only)\n"
-    "  --max-ram=SIZE          check: activation memory budget (512K, 4M, 1G)\n"
-    "  --max-params=N          check: parameter budget (250000, 4M)\n"
-    "  --max-macs=N            check: multiply-accumulate budget (600M, 2G)\n"
+    "common options:\n"
     "  --network NAME          the network to use, where a file holds several\n"
-    "  -Wno-ID, -WID           turn warning ID off or on\n"
-    "  -Werror, -Werror=ID     turn every warning, or warning ID, into an error\n"
-    "  --rf-min=F              rf-coverage: the least fraction of the input a final\n"
-    "                          layer must see on each axis (default 0.5)\n"
-    "  --color=auto|always|never\n"
+    "  --color=auto|always|never   colour diagnostics (auto: on a terminal)\n"
     "  --version               print netc's version\n"
     "\n"
     "FILE may be - for standard input. Exit status: 0 success (warnings allowed),\n"
-    "1 the input has errors, 2 bad usage.\n";
+    "1 the input has errors (or warnings under -Werror), 2 bad usage.\n"
+    "'netc help COMMAND' tells more.\n";
+
+/* ORDER: the commands of usage_text */
+static const struct {
+    const char *name, *text;
+} command_help[] = {
+    {"check",
+     "usage: netc check [options] FILE...\n"
+     "\n"
+     "Parses and analyses every network of each FILE and reports what is wrong\n"
+     "with it, as GCC does (FILE:LINE:COL: SEVERITY: MESSAGE [ID]) on standard\n"
+     "error, or as one JSON or SARIF 2.1.0 document on standard output.\n"
+     "\n"
+     "options:\n"
+     "  --format=text|json|sarif    the output (default text)\n"
+     "  -Wno-ID, -WID               turn warning ID off or on (-Wno-all: all off)\n"
+     "  -Werror, -Werror=ID         make every warning, or warning ID, an error\n"
+     "  -Wno-error=ID               keep warning ID a warning under -Werror\n"
+     "  --rf-min=F                  rf-coverage: the least fraction of the input a\n"
+     "                              final layer must see on each axis (default 0.5)\n"
+     "  --max-ram=SIZE              error if the activation memory exceeds SIZE\n"
+     "                              (bytes; 512K, 4M, 1G are powers of 1024)\n"
+     "  --max-params=N              error if the network has more than N parameters\n"
+     "  --max-macs=N                error if it needs more than N multiply-accumulates\n"
+     "                              (250K, 4M, 2G are powers of 1000)\n"
+     "  --network NAME              check only this network\n"
+     "\n"
+     "A comment '# netc: disable=ID,...' on a layer's line or the line above\n"
+     "silences those warnings for that layer. 'netc help warnings' lists them.\n"},
+    {"summary",
+     "usage: netc summary [options] FILE\n"
+     "\n"
+     "Prints the layer table of FILE's network, as Keras' model.summary() does:\n"
+     "each layer's output shape, parameters, MACs, receptive field (size and\n"
+     "jump), output and weight bytes; then the totals, the weight bytes and the\n"
+     "activation memory of the static memory plan beside the naive sum.\n"
+     "Diagnostics go to standard error.\n"
+     "\n"
+     "options:\n"
+     "  --format=text|json          the output (default text)\n"
+     "  --network NAME              the network, where the file holds several\n"},
+    {"graph",
+     "usage: netc graph [options] FILE\n"
+     "\n"
+     "Prints the network as a Graphviz graph: a node per layer with its op,\n"
+     "output shape and receptive field, edges labelled with tensor shapes,\n"
+     "block calls as clusters, layers with warnings highlighted.\n"
+     "\n"
+     "options:\n"
+     "  --format=dot|svg            DOT (default), or SVG drawn by Graphviz's dot\n"
+     "  -o FILE                     write to FILE instead of standard output\n"
+     "  --network NAME              the network, where the file holds several\n"},
+    {"rf",
+     "usage: netc rf [options] FILE\n"
+     "\n"
+     "Shows how a layer's receptive field grew, layer by layer: each window,\n"
+     "the field's size, jump and effective padding, and how much of the input\n"
+     "the centre unit sees. With --svg, draws the input grid with the field of\n"
+     "the centre unit, the fields of the earlier layers nested inside it, and\n"
+     "the field of the corner unit.\n"
+     "\n"
+     "options:\n"
+     "  --layer NAME                the layer (default: the last spatial one)\n"
+     "  --svg FILE                  also write the picture to FILE\n"
+     "  --network NAME              the network, where the file holds several\n"},
+};
+
+static int help_warnings(void) {
+    fputs("Diagnostic ids (warnings first; -Wno-ID turns a warning off):\n\n", stdout);
+    for (int i = 0; i < rule_count(); i++)
+        printf("  %-18s %-8s %s\n", rule_text(i, 0), rule_text(i, 1), rule_text(i, 2));
+    return 0;
+}
 
 static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, "netc: error: ");
@@ -500,28 +567,25 @@ static int cmd_rf(Options *o, Program *p) {
 }
 
 static int cmd_help(int argc, char **argv) {
-    if (argc > 2) {
-        const char *c = argv[2];
-        if (strcmp(c, "check") == 0)
-            fputs("usage: netc check [options] FILE...\n\n"
-                  "Parses and analyses each FILE and prints its diagnostics, in GCC's format\n"
-                  "on standard error, or as JSON on standard output with --format=json.\n"
-                  "Options: --format, --network, -W..., --rf-min, --color (see 'netc help').\n",
-                  stdout);
-        else if (strcmp(c, "summary") == 0)
-            fputs("usage: netc summary [options] FILE\n\n"
-                  "Prints the layer table of FILE's network: output shape, parameters, MACs\n"
-                  "and receptive field of each layer, then the totals; --format=json for the\n"
-                  "JSON of CLI.md. Diagnostics go to standard error.\n",
-                  stdout);
-        else {
-            fprintf(stderr, "netc: error: no help for '%s'\n", c);
-            return EXIT_USAGE;
-        }
+    if (argc <= 2) {
+        fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    fputs(usage_text, stdout);
-    return EXIT_OK;
+    const char *topic = argv[2];
+    if (strcmp(topic, "warnings") == 0 || strcmp(topic, "ids") == 0)
+        return help_warnings();
+    for (size_t i = 0; i < sizeof command_help / sizeof *command_help; i++)
+        if (strcmp(command_help[i].name, topic) == 0) {
+            fputs(command_help[i].text, stdout);
+            return EXIT_OK;
+        }
+    if (strcmp(topic, "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, warnings)\n",
+            topic);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {
@@ -536,6 +600,12 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc, argv);
+
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            char *args[] = {argv[0], "help", (char *)cmd, NULL};
+            return cmd_help(3, args);
+        }
 
     Arena arena = {0};
     Options o = {.command = cmd, .color = -1};
