@@ -3,8 +3,9 @@
 # Safe to run again: it installs nothing that is already there.
 set -eu
 
-need="gcc make cmake flex bison libcmocka-dev"
-# clang (with libFuzzer) builds the parser's fuzz target; optional.
+need="gcc make cmake flex bison libcmocka-dev python3 python3-jsonschema graphviz"
+# python3-jsonschema validates the SARIF output and graphviz the DOT output
+# in the tests. clang (with libFuzzer) builds the fuzz target; optional.
 want="clang libclang-rt-14-dev"
 
 missing=""
