@@ -6,7 +6,7 @@
 ** 1 (the input has errors, or warnings under -Werror) or 2 (bad usage).
 */
 #define _POSIX_C_SOURCE 200809L
-#include "netc.h"
+#include "backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +29,9 @@ typedef struct Options {
     const char *output; /* -o FILE */
     const char *layer;  /* rf --layer */
     const char *svg;    /* rf --svg */
+    BuildRequest build; /* build */
+    const char *emit;   /* build --emit */
+    bool have_seed;
 } Options;
 
 static const char *usage_text =
@@ -237,6 +240,32 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v)
                 return usage_error("%s needs a file name", "--svg");
             o->svg = v;
+        } else if ((v = flag_value(argc, argv, &i, "--weights"))) {
+            if (!*v)
+                return usage_error("%s needs a file name", "--weights");
+            o->build.weights = v;
+        } else if ((v = flag_value(argc, argv, &i, "--random-weights"))) {
+            char *end;
+            errno = 0;
+            unsigned long long seed = strtoull(v, &end, 10);
+            if (!*v || *end || errno || v[0] == '-')
+                return usage_error("--random-weights takes a seed, a non-negative integer, saw '%s'", v);
+            o->build.seed = seed;
+            o->have_seed = true;
+        } else if (strcmp(arg, "--allow-extra-weights") == 0) {
+            o->build.allow_extra = true;
+        } else if ((v = flag_value(argc, argv, &i, "--weights-file"))) {
+            if (!*v)
+                return usage_error("%s needs a file name", "--weights-file");
+            o->build.weights_file = v;
+        } else if ((v = flag_value(argc, argv, &i, "--emit"))) {
+            o->emit = v;
+        } else if ((v = flag_value(argc, argv, &i, "--backend"))) {
+            if (strcmp(v, "c") != 0 && strcmp(v, "llvm") != 0)
+                return usage_error("unknown back end '%s' (expected c or llvm)", v);
+            if (strcmp(v, "llvm") == 0)
+                return usage_error("%s", "this netc has no LLVM back end: build it with -DNETC_LLVM=ON, "
+                                         "or use the C back end");
         } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
             if ((o->budgets.max_ram = parse_size(v, true)) < 0)
                 return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);
@@ -566,6 +595,59 @@ static int cmd_rf(Options *o, Program *p) {
     return status;
 }
 
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int cmd_build(Options *o, Program *p) {
+    BuildRequest *r = &o->build;
+    if (!o->output)
+        return usage_error("%s", "build needs -o OUT (OUT.c for C source, no extension for a binary)");
+    r->out = o->output;
+    if (!r->weights && !o->have_seed)
+        return usage_error("%s", "build needs --weights FILE.safetensors or --random-weights=SEED");
+    if (r->weights && o->have_seed)
+        return usage_error("%s", "give --weights or --random-weights, not both");
+    const char *emit = o->emit;
+    if (!emit)
+        emit = ends_with(r->out, ".c") ? "c" : ends_with(r->out, ".o") ? "obj"
+               : ends_with(r->out, ".ll") ? "llvm" : "exe";
+    if (strcmp(emit, "c") == 0)
+        r->kind = EMIT_C;
+    else if (strcmp(emit, "exe") == 0)
+        r->kind = EMIT_EXE;
+    else if (strcmp(emit, "obj") == 0 || strcmp(emit, "llvm") == 0)
+        return usage_error("--emit=%s needs the LLVM back end, which this netc was built without",
+                           emit);
+    else
+        return usage_error("unknown --emit '%s' (expected c or exe)", emit);
+    if (r->weights_file && r->kind != EMIT_C)
+        return usage_error("%s", "--weights-file goes with C output (-o FILE.c)");
+    Graph *g;
+    Vec all = {0};
+    int status = one_network(o, p, &g, &all);
+    if (status)
+        return status;
+    Diags *d = p->diags;
+    if (all.len > 1 && !o->network) {
+        diag_sort(d);
+        diag_print_text(d, stderr, use_color(o));
+        fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
+                g->file->display, all.len);
+        return EXIT_USAGE;
+    }
+    if (d->errors) {
+        diag_sort(d);
+        diag_print_text(d, stderr, use_color(o));
+        return EXIT_ERRORS;
+    }
+    status = build_network(g, r, d);
+    diag_sort(d);
+    diag_print_text(d, stderr, use_color(o));
+    return status || d->errors ? EXIT_ERRORS : EXIT_OK;
+}
+
 static int cmd_help(int argc, char **argv) {
     if (argc <= 2) {
         fputs(usage_text, stdout);
@@ -617,7 +699,7 @@ int main(int argc, char **argv) {
     o.budgets = (Budgets){-1, -1, -1, NULL};
     int status;
     if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0 && strcmp(cmd, "graph") != 0 &&
-        strcmp(cmd, "rf") != 0) {
+        strcmp(cmd, "rf") != 0 && strcmp(cmd, "build") != 0) {
         status = usage_error("unknown command '%s'", cmd);
         arena_free(&arena);
         return status;
@@ -637,6 +719,8 @@ int main(int argc, char **argv) {
         status = cmd_summary(&o, &p);
     else if (strcmp(cmd, "graph") == 0)
         status = cmd_graph(&o, &p);
+    else if (strcmp(cmd, "build") == 0)
+        status = cmd_build(&o, &p);
     else
         status = cmd_rf(&o, &p);
     fflush(stdout);

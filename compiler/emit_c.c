@@ -1,0 +1,745 @@
+/* emit_c.c: the C back end.
+**
+** Prints a Lowered program (lower.c) as C99 that needs nothing beyond libc
+** and libm and allocates nothing at run time: one function per step, every
+** shape, stride and padding a literal, so the C compiler sees fixed trip
+** counts and vectorises the innermost loops, which run over contiguous
+** channels (the tensors are HWC). Windows at the border of a map get their
+** kernel bounds clipped once per output pixel; the interior columns, where
+** no clipping is needed, are a separate loop whose bounds are constants.
+**
+** The same inputs give the same bytes: nothing here depends on the time,
+** the machine or the order of a hash table.
+**
+** Weights: by default one array in the .c, written as the 32-bit patterns
+** of the floats (hexadecimal integers parse several times faster than
+** decimal floats); or, for big networks, a file loaded at start
+** (--weights-file), or an object built by the assembler (the standalone
+** binary, whose build netc drives).
+*/
+#include "backend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Emit {
+    const Lowered *l;
+    const BuildOptions *o;
+    Buf *b;
+    const char *prefix; /* the network's name, for exported symbols */
+    const char *macro;  /* the same in upper case */
+    const char **in_names, **out_names; /* C parameter names */
+} Emit;
+
+static const char *c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
+    "input", "output", "workspace", "a"};
+
+/* A C identifier for a tensor name: dots become underscores, and a
+** keyword (or one of the run function's own names) gets an underscore. */
+static const char *c_ident(Arena *a, const char *name) {
+    char *s = arena_strdup(a, name);
+    for (char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            *p = '_';
+    for (size_t i = 0; i < sizeof c_keywords / sizeof *c_keywords; i++)
+        if (strcmp(s, c_keywords[i]) == 0)
+            return arena_printf(a, "%s_", s);
+    return s;
+}
+
+static const char *upper(Arena *a, const char *s) {
+    char *u = arena_strdup(a, s);
+    for (char *p = u; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return u;
+}
+
+/* The C expression of a tensor's first float. */
+static const char *ptr(const Emit *e, TRef r) {
+    Arena *a = e->l->g->arena;
+    if (r.input >= 0)
+        return e->in_names[r.input];
+    return arena_printf(a, "a + %lld", (long long)r.off);
+}
+
+static int64_t elems(const Shape *s) {
+    int64_t n = 1;
+    for (int i = 0; i < s->rank; i++)
+        n *= s->d[i];
+    return n;
+}
+
+/* Applies act to the n floats at `v` (a C expression), in place. */
+static void emit_act(Buf *b, Act act, float alpha, const char *v, int64_t n, const char *ind) {
+    switch (act) {
+    case ACT_LINEAR:
+        return;
+    case ACT_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? %s[i] : 0.0f;\n", ind,
+                   (long long)n, v, v, v);
+        return;
+    case ACT_RELU6:
+        buf_printf(b,
+                   "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? (%s[i] < 6.0f ? %s[i] : "
+                   "6.0f) : 0.0f;\n",
+                   ind, (long long)n, v, v, v, v);
+        return;
+    case ACT_SIGMOID:
+        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = 1.0f / (1.0f + expf(-%s[i]));\n", ind,
+                   (long long)n, v, v);
+        return;
+    case ACT_TANH:
+        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = tanhf(%s[i]);\n", ind, (long long)n, v,
+                   v);
+        return;
+    case ACT_LEAKY_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? %s[i] : %a * %s[i];\n",
+                   ind, (long long)n, v, v, v, (double)alpha, v);
+        return;
+    case ACT_SOFTMAX:
+        buf_printf(b, "%snetc_softmax(%s, %lld);\n", ind, v, (long long)n);
+        return;
+    }
+}
+
+static bool uses_act(const Lowered *l, Act act) {
+    for (int i = 0; i < l->nsteps; i++)
+        if (l->steps[i].act == act)
+            return true;
+    return false;
+}
+
+/*
+** One function per kind of step
+*/
+
+typedef struct Win {
+    int64_t H, W, C, OH, OW, F;
+    int64_t KH, KW, SH, SW, DH, DW, PT, PB, PL, PR;
+} Win;
+
+static Win window(const Step *s) {
+    const Node *n = s->node;
+    const Shape *is = &n->in[0]->shape;
+    Win w = {is->d[0], is->d[1], is->d[2], n->shape.d[0], n->shape.d[1], n->shape.d[2],
+             n->kernel[0], n->kernel[1], n->stride[0], n->stride[1], n->dilation[0],
+             n->dilation[1], n->pad[0], n->pad[1], n->pad[2], n->pad[3]};
+    if (n->op == OP_maxpool2d || n->op == OP_avgpool2d)
+        w.DH = w.DW = 1;
+    return w;
+}
+
+/* The columns where the whole window lies inside the input: [lo, hi). */
+static void interior(const Win *w, int64_t *lo, int64_t *hi) {
+    int64_t a = (w->PL + w->SW - 1) / w->SW;
+    int64_t span = w->W - 1 + w->PL - (w->KW - 1) * w->DW;
+    int64_t b = span < 0 ? 0 : span / w->SW + 1;
+    if (a > w->OW)
+        a = w->OW;
+    if (b > w->OW)
+        b = w->OW;
+    if (b < a)
+        b = a;
+    *lo = a;
+    *hi = b;
+}
+
+/* The row loop shared by convs and pools: for each output row, the kernel
+** rows inside the input; for each column, the kernel columns; then the
+** per-pixel function `px`. */
+static void emit_rows(Buf *b, const Win *w, const char *px, const char *args) {
+    int64_t lo, hi;
+    interior(w, &lo, &hi);
+    buf_printf(b, "    long oh, ow;\n");
+    buf_printf(b, "    for (oh = 0; oh < %lld; oh++) {\n", (long long)w->OH);
+    buf_printf(b, "        const long ih0 = oh * %lld - %lld;\n", (long long)w->SH, (long long)w->PT);
+    buf_printf(b, "        const long kh0 = ih0 < 0 ? (-ih0 + %lld) / %lld : 0;\n",
+               (long long)(w->DH - 1), (long long)w->DH);
+    buf_printf(b, "        long kh1 = (%lld - ih0 + %lld) / %lld;\n", (long long)w->H,
+               (long long)(w->DH - 1), (long long)w->DH);
+    buf_printf(b, "        if (kh1 > %lld) kh1 = %lld;\n", (long long)w->KH, (long long)w->KH);
+    const char *border =
+        "            const long iw0 = ow * %lld - %lld;\n"
+        "            const long kw0 = iw0 < 0 ? (-iw0 + %lld) / %lld : 0;\n"
+        "            long kw1 = (%lld - iw0 + %lld) / %lld;\n"
+        "            if (kw1 > %lld) kw1 = %lld;\n"
+        "            %s(%s, oh, ow, ih0, iw0, kh0, kh1, kw0, kw1);\n";
+    if (lo > 0) {
+        buf_printf(b, "        for (ow = 0; ow < %lld; ow++) {\n", (long long)lo);
+        buf_printf(b, border, (long long)w->SW, (long long)w->PL, (long long)(w->DW - 1),
+                   (long long)w->DW, (long long)w->W, (long long)(w->DW - 1), (long long)w->DW,
+                   (long long)w->KW, (long long)w->KW, px, args);
+        buf_puts(b, "        }\n");
+    }
+    if (hi > lo)
+        buf_printf(b,
+                   "        for (ow = %lld; ow < %lld; ow++)\n"
+                   "            %s(%s, oh, ow, ih0, ow * %lld - %lld, kh0, kh1, 0, %lld);\n",
+                   (long long)lo, (long long)hi, px, args, (long long)w->SW, (long long)w->PL,
+                   (long long)w->KW);
+    if (w->OW > hi) {
+        buf_printf(b, "        for (ow = %lld; ow < %lld; ow++) {\n", (long long)hi,
+                   (long long)w->OW);
+        buf_printf(b, border, (long long)w->SW, (long long)w->PL, (long long)(w->DW - 1),
+                   (long long)w->DW, (long long)w->W, (long long)(w->DW - 1), (long long)w->DW,
+                   (long long)w->KW, (long long)w->KW, px, args);
+        buf_puts(b, "        }\n");
+    }
+    buf_puts(b, "    }\n");
+}
+
+static void emit_conv(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    Win w = window(s);
+    int64_t G = s->node->groups, Cg = w.C / G, Fg = w.F / G;
+    buf_printf(b,
+               "static void netc_px%d(const float *restrict in, float *restrict out, long oh, "
+               "long ow, long ih0, long iw0, long kh0, long kh1, long kw0, long kw1)\n{\n",
+               k);
+    buf_printf(b, "    float *restrict o = out + (oh * %lld + ow) * %lld;\n", (long long)w.OW,
+               (long long)w.F);
+    buf_printf(b, "    long i, kh, kw, c;\n");
+    if (s->b >= 0)
+        buf_printf(b, "    for (i = 0; i < %lld; i++) o[i] = NETC_W[%lld + i];\n", (long long)w.F,
+                   (long long)s->b);
+    else
+        buf_printf(b, "    for (i = 0; i < %lld; i++) o[i] = 0.0f;\n", (long long)w.F);
+    buf_puts(b, "    for (kh = kh0; kh < kh1; kh++)\n");
+    buf_puts(b, "        for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b,
+               "            const float *restrict x = in + ((ih0 + kh * %lld) * %lld + iw0 + kw * "
+               "%lld) * %lld;\n",
+               (long long)w.DH, (long long)w.W, (long long)w.DW, (long long)w.C);
+    if (Cg == 1) {
+        /* depthwise: weights [kh][kw][out]; output channel c·Fg + j reads input c */
+        buf_printf(b, "            const float *restrict wk = NETC_W + %lld + (kh * %lld + kw) * %lld;\n",
+                   (long long)s->w, (long long)w.KW, (long long)w.F);
+        if (Fg == 1) {
+            buf_printf(b, "            for (c = 0; c < %lld; c++) o[c] += x[c] * wk[c];\n",
+                       (long long)w.C);
+        } else {
+            buf_printf(b, "            for (c = 0; c < %lld; c++) {\n", (long long)w.C);
+            buf_printf(b, "                const float xv = x[c];\n");
+            buf_printf(b, "                for (i = 0; i < %lld; i++) o[c * %lld + i] += xv * wk[c * %lld + i];\n",
+                       (long long)Fg, (long long)Fg, (long long)Fg);
+            buf_puts(b, "            }\n");
+        }
+    } else {
+        /* weights [g][kh][kw][in/g][out/g] */
+        buf_puts(b, "            long g;\n");
+        buf_printf(b, "            for (g = 0; g < %lld; g++) {\n", (long long)G);
+        buf_printf(b,
+                   "                const float *restrict wk = NETC_W + %lld + ((g * %lld + kh) * "
+                   "%lld + kw) * %lld;\n",
+                   (long long)s->w, (long long)w.KH, (long long)w.KW, (long long)(Cg * Fg));
+        buf_printf(b, "                float *restrict og = o + g * %lld;\n", (long long)Fg);
+        buf_printf(b, "                for (c = 0; c < %lld; c++) {\n", (long long)Cg);
+        buf_printf(b, "                    const float xv = x[g * %lld + c];\n", (long long)Cg);
+        buf_printf(b, "                    const float *restrict wr = wk + c * %lld;\n", (long long)Fg);
+        buf_printf(b, "                    for (i = 0; i < %lld; i++) og[i] += xv * wr[i];\n",
+                   (long long)Fg);
+        buf_puts(b, "                }\n            }\n");
+    }
+    buf_puts(b, "        }\n");
+    emit_act(b, s->act, s->alpha, "o", w.F, "    ");
+    buf_puts(b, "}\n\n");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out");
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_pool(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    Win w = window(s);
+    bool avg = s->kind == K_AVGPOOL;
+    buf_printf(b,
+               "static void netc_px%d(const float *restrict in, float *restrict out, long oh, "
+               "long ow, long ih0, long iw0, long kh0, long kh1, long kw0, long kw1)\n{\n",
+               k);
+    buf_printf(b, "    float *restrict o = out + (oh * %lld + ow) * %lld;\n", (long long)w.OW,
+               (long long)w.C);
+    buf_puts(b, "    long c, kh, kw;\n");
+    buf_printf(b, "    for (c = 0; c < %lld; c++) o[c] = %s;\n", (long long)w.C,
+               avg ? "0.0f" : "-HUGE_VALF");
+    buf_puts(b, "    for (kh = kh0; kh < kh1; kh++)\n        for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "            const float *restrict x = in + ((ih0 + kh) * %lld + iw0 + kw) * %lld;\n",
+               (long long)w.W, (long long)w.C);
+    if (avg)
+        buf_printf(b, "            for (c = 0; c < %lld; c++) o[c] += x[c];\n", (long long)w.C);
+    else
+        buf_printf(b, "            for (c = 0; c < %lld; c++) o[c] = x[c] > o[c] ? x[c] : o[c];\n",
+                   (long long)w.C);
+    buf_puts(b, "        }\n");
+    if (avg) {
+        if (s->node->count_pad) {
+            /* the window's cells inside the padded input (PyTorch's divisor) */
+            buf_printf(b, "    {\n        long h1 = ih0 + %lld, w1 = iw0 + %lld;\n",
+                       (long long)w.KH, (long long)w.KW);
+            buf_printf(b, "        if (h1 > %lld) h1 = %lld;\n", (long long)(w.H + w.PB),
+                       (long long)(w.H + w.PB));
+            buf_printf(b, "        if (w1 > %lld) w1 = %lld;\n", (long long)(w.W + w.PR),
+                       (long long)(w.W + w.PR));
+            buf_puts(b, "        {\n            const float div = (float)((h1 - ih0) * (w1 - iw0));\n");
+            buf_printf(b, "            for (c = 0; c < %lld; c++) o[c] /= div;\n", (long long)w.C);
+            buf_puts(b, "        }\n    }\n");
+        } else {
+            buf_puts(b, "    {\n        const float div = (float)((kh1 - kh0) * (kw1 - kw0));\n");
+            buf_printf(b, "        for (c = 0; c < %lld; c++) o[c] /= div;\n", (long long)w.C);
+            buf_puts(b, "    }\n");
+        }
+    }
+    buf_puts(b, "}\n\n");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out");
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_dense(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    int64_t in = s->node->in[0]->shape.d[0], out = s->node->shape.d[0];
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long i, j;\n");
+    if (s->b >= 0)
+        buf_printf(b, "    for (j = 0; j < %lld; j++) out[j] = NETC_W[%lld + j];\n", (long long)out,
+                   (long long)s->b);
+    else
+        buf_printf(b, "    for (j = 0; j < %lld; j++) out[j] = 0.0f;\n", (long long)out);
+    buf_printf(b, "    for (i = 0; i < %lld; i++) {\n", (long long)in);
+    buf_puts(b, "        const float xv = in[i];\n");
+    buf_printf(b, "        const float *restrict wr = NETC_W + %lld + i * %lld;\n", (long long)s->w,
+               (long long)out);
+    buf_printf(b, "        for (j = 0; j < %lld; j++) out[j] += xv * wr[j];\n", (long long)out);
+    buf_puts(b, "    }\n");
+    emit_act(b, s->act, s->alpha, "out", out, "    ");
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_global(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Shape *is = &s->node->in[0]->shape;
+    int64_t HW = is->d[0] * is->d[1], C = is->d[2];
+    bool avg = s->kind == K_GAVGPOOL;
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long p, c;\n");
+    buf_printf(b, "    for (c = 0; c < %lld; c++) out[c] = %s;\n", (long long)C,
+               avg ? "0.0f" : "in[c]");
+    buf_printf(b, "    for (p = %d; p < %lld; p++)\n", avg ? 0 : 1, (long long)HW);
+    if (avg)
+        buf_printf(b, "        for (c = 0; c < %lld; c++) out[c] += in[p * %lld + c];\n",
+                   (long long)C, (long long)C);
+    else
+        buf_printf(b,
+                   "        for (c = 0; c < %lld; c++) out[c] = in[p * %lld + c] > out[c] ? in[p * "
+                   "%lld + c] : out[c];\n",
+                   (long long)C, (long long)C, (long long)C);
+    if (avg)
+        buf_printf(b, "    for (c = 0; c < %lld; c++) out[c] /= %lld.0f;\n", (long long)C,
+                   (long long)HW);
+    buf_puts(b, "}\n\n");
+}
+
+/* Element-wise steps may work in place: no restrict. */
+static void emit_affine(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Shape *sh = &s->node->shape;
+    int64_t C = sh->d[sh->rank - 1], P = elems(sh) / C;
+    buf_printf(b, "static void netc_step%d(const float *in, float *out)\n{\n", k);
+    buf_puts(b, "    long p, c, i;\n");
+    buf_printf(b, "    for (p = 0; p < %lld; p++) {\n", (long long)P);
+    buf_printf(b, "        float *o = out + p * %lld;\n", (long long)C);
+    buf_printf(b, "        for (c = 0; c < %lld; c++) o[c] = in[p * %lld + c] * NETC_W[%lld + c] + NETC_W[%lld + c];\n",
+               (long long)C, (long long)C, (long long)s->w, (long long)s->b);
+    emit_act(b, s->act, s->alpha, "o", C, "        ");
+    buf_puts(b, "        (void)i;\n    }\n}\n\n");
+}
+
+static void emit_actstep(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Shape *sh = &s->node->shape;
+    int64_t n = elems(sh);
+    buf_printf(b, "static void netc_step%d(const float *in, float *out)\n{\n", k);
+    buf_puts(b, "    long i;\n");
+    if (s->act == ACT_SOFTMAX) {
+        int64_t C = sh->d[sh->rank - 1];
+        buf_puts(b, "    long p;\n");
+        buf_printf(b, "    if (out != in) for (i = 0; i < %lld; i++) out[i] = in[i];\n", (long long)n);
+        buf_printf(b, "    for (p = 0; p < %lld; p++) netc_softmax(out + p * %lld, %lld);\n",
+                   (long long)(n / C), (long long)C, (long long)C);
+        buf_puts(b, "    (void)i;\n}\n\n");
+        return;
+    }
+    buf_printf(b, "    if (out != in) for (i = 0; i < %lld; i++) out[i] = in[i];\n", (long long)n);
+    emit_act(b, s->act, s->alpha, "out", n, "    ");
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_add(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    int64_t n = elems(&s->node->shape);
+    buf_printf(b, "static void netc_step%d(const float *const *in, float *out)\n{\n", k);
+    buf_puts(b, "    long i;\n");
+    buf_printf(b, "    for (i = 0; i < %lld; i++) out[i] = in[0][i]", (long long)n);
+    for (int i = 1; i < s->nin; i++)
+        buf_printf(b, " + in[%d][i]", i);
+    buf_puts(b, ";\n}\n\n");
+}
+
+static void emit_concat(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Shape *sh = &s->node->shape;
+    int ch = sh->rank - 1;
+    int64_t total = sh->d[ch], P = elems(sh) / total;
+    buf_printf(b, "static void netc_step%d(const float *const *in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long p;\n");
+    buf_printf(b, "    for (p = 0; p < %lld; p++) {\n", (long long)P);
+    int64_t off = 0;
+    for (int i = 0; i < s->nin; i++) {
+        int64_t c = s->node->in[i]->shape.d[ch];
+        buf_printf(b, "        memcpy(out + p * %lld + %lld, in[%d] + p * %lld, %lld * sizeof(float));\n",
+                   (long long)total, (long long)off, i, (long long)c, (long long)c);
+        off += c;
+    }
+    buf_puts(b, "    }\n}\n\n");
+}
+
+static void emit_pad(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Node *n = s->node;
+    const Shape *is = &n->in[0]->shape;
+    int64_t H = is->d[0], W = is->d[1], C = is->d[2], OW = n->shape.d[1];
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long h;\n");
+    buf_printf(b, "    memset(out, 0, %lld * sizeof(float));\n", (long long)elems(&n->shape));
+    buf_printf(b, "    for (h = 0; h < %lld; h++)\n", (long long)H);
+    buf_printf(b, "        memcpy(out + ((h + %lld) * %lld + %lld) * %lld, in + h * %lld, %lld * sizeof(float));\n",
+               (long long)n->pad[0], (long long)OW, (long long)n->pad[2], (long long)C,
+               (long long)(W * C), (long long)(W * C));
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_flatten(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Shape *is = &s->node->in[0]->shape;
+    int64_t HW = is->d[0] * is->d[1], C = is->d[2];
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long p, c;\n");
+    buf_printf(b, "    for (p = 0; p < %lld; p++)\n", (long long)HW);
+    buf_printf(b, "        for (c = 0; c < %lld; c++) out[c * %lld + p] = in[p * %lld + c];\n",
+               (long long)C, (long long)HW, (long long)C);
+    buf_puts(b, "}\n\n");
+}
+
+static void emit_step_fn(const Emit *e, const Step *s, int k) {
+    const Node *n = s->node;
+    Buf *b = e->b;
+    buf_printf(b, "/* %s '%s'", op_info[n->op].name, n->name);
+    if (s->last != n)
+        buf_printf(b, " through '%s'", s->last->name);
+    if (n->nin && n->in[0]->shape.rank)
+        buf_printf(b, ": %s -> %s", shape_text(e->l->g->arena, &n->in[0]->shape),
+                   shape_text(e->l->g->arena, &n->shape));
+    buf_puts(b, " */\n");
+    switch (s->kind) {
+    case K_CONV:
+        emit_conv(e, s, k);
+        break;
+    case K_MAXPOOL:
+    case K_AVGPOOL:
+        emit_pool(e, s, k);
+        break;
+    case K_DENSE:
+        emit_dense(e, s, k);
+        break;
+    case K_GMAXPOOL:
+    case K_GAVGPOOL:
+        emit_global(e, s, k);
+        break;
+    case K_AFFINE:
+        emit_affine(e, s, k);
+        break;
+    case K_ACT:
+        emit_actstep(e, s, k);
+        break;
+    case K_ADD:
+        emit_add(e, s, k);
+        break;
+    case K_CONCAT:
+        emit_concat(e, s, k);
+        break;
+    case K_PAD:
+        emit_pad(e, s, k);
+        break;
+    case K_FLATTEN:
+        emit_flatten(e, s, k);
+        break;
+    case K_COPY:
+        break;
+    }
+}
+
+static void emit_call(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const TRef *in = step_inputs(s);
+    switch (s->kind) {
+    case K_ADD:
+    case K_CONCAT: {
+        buf_printf(b, "    {\n        const float *in%d[%d];\n", k, s->nin);
+        for (int i = 0; i < s->nin; i++)
+            buf_printf(b, "        in%d[%d] = %s;\n", k, i, ptr(e, in[i]));
+        buf_printf(b, "        netc_step%d(in%d, %s);\n    }\n", k, k, ptr(e, s->out));
+        return;
+    }
+    case K_COPY:
+        buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", ptr(e, s->out), ptr(e, in[0]),
+                   (long long)elems(&s->node->shape));
+        return;
+    case K_CONV:
+    case K_DENSE:
+    case K_MAXPOOL:
+    case K_AVGPOOL:
+    case K_GMAXPOOL:
+    case K_GAVGPOOL:
+    case K_AFFINE:
+    case K_ACT:
+    case K_PAD:
+    case K_FLATTEN:
+        buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
+        return;
+    }
+}
+
+/* The signature of the run function, without its name's suffix. */
+static void emit_params(const Emit *e, Buf *b, bool ws) {
+    const Graph *g = e->l->g;
+    buf_putc(b, '(');
+    for (int i = 0; i < g->inputs.len; i++)
+        buf_printf(b, "%sconst float *%s", i ? ", " : "", e->in_names[i]);
+    for (int i = 0; i < g->outputs.len; i++)
+        buf_printf(b, ", float *%s", e->out_names[i]);
+    if (ws)
+        buf_puts(b, ", void *workspace");
+    buf_putc(b, ')');
+}
+
+static void emit_header(const Emit *e, Buf *b) {
+    const Graph *g = e->l->g;
+    Arena *a = g->arena;
+    const char *guard = arena_printf(a, "NETC_%s_H", e->macro);
+    buf_printf(b, "/* %s: inference for network '%s', generated by netc %s. */\n", e->o->header_name,
+               g->name, NETC_VERSION);
+    buf_printf(b, "#ifndef %s\n#define %s\n\n", guard, guard);
+    buf_puts(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    for (int pass = 0; pass < 2; pass++) {
+        const Vec *v = pass ? &g->outputs : &g->inputs;
+        for (int i = 0; i < v->len; i++) {
+            const Node *n = v->data[i];
+            const char *dims = n->shape.rank == 3
+                                   ? arena_printf(a, "%lld*%lld*%lld, HWC", (long long)n->shape.d[0],
+                                                  (long long)n->shape.d[1], (long long)n->shape.d[2])
+                                   : arena_printf(a, "%lld", (long long)n->shape.d[0]);
+            if (v->len == 1)
+                buf_printf(b, "#define %s_%s_SIZE %lld /* floats: %s */\n", e->macro,
+                           pass ? "OUTPUT" : "INPUT", (long long)elems(&n->shape), dims);
+            buf_printf(b, "#define %s_%s_SIZE %lld /* floats: '%s', %s */\n", e->macro,
+                       upper(a, c_ident(a, n->name)), (long long)elems(&n->shape), n->name, dims);
+        }
+    }
+    int64_t ws = (e->l->plan.arena + 63) / 64 * 64;
+    buf_printf(b, "#define %s_WORKSPACE_BYTES %lld\n\n", e->macro, (long long)(ws ? ws : 64));
+    if (e->o->weights_bin)
+        buf_printf(b,
+                   "/* Reads the weights from the file netc wrote beside this code; 0 on success.\n"
+                   "** Call it once before %s_run. */\nint %s_load_weights(const char *path);\n\n",
+                   e->prefix, e->prefix);
+    buf_puts(b, "/* Uses one static arena: not reentrant. */\n");
+    buf_printf(b, "void %s_run", e->prefix);
+    emit_params(e, b, false);
+    buf_puts(b, ";\n\n");
+    buf_printf(b, "/* The same on a caller's workspace of %s_WORKSPACE_BYTES bytes. */\n", e->macro);
+    buf_printf(b, "void %s_run_ws", e->prefix);
+    emit_params(e, b, true);
+    buf_puts(b, ";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+}
+
+static void emit_weights(const Emit *e, Buf *b) {
+    const Lowered *l = e->l;
+    int64_t n = l->nblob ? l->nblob : 1;
+    if (e->o->weights_extern) {
+        buf_printf(b, "extern const float netc_%s_weights[%lld];\n", e->prefix, (long long)n);
+        buf_printf(b, "#define NETC_W netc_%s_weights\n\n", e->prefix);
+        return;
+    }
+    if (e->o->weights_bin) {
+        buf_printf(b, "static float netc_weights[%lld];\n#define NETC_W netc_weights\n\n", (long long)n);
+        buf_printf(b,
+                   "int %s_load_weights(const char *path)\n{\n"
+                   "    FILE *f = fopen(path, \"rb\");\n"
+                   "    unsigned char *p = (unsigned char *)netc_weights;\n"
+                   "    size_t got, i;\n"
+                   "    if (!f) return -1;\n"
+                   "    got = fread(netc_weights, sizeof(float), %lld, f);\n"
+                   "    fclose(f);\n"
+                   "    if (got != %lld) return -1;\n"
+                   "    {\n"
+                   "        /* the file is little-endian */\n"
+                   "        const unsigned int one = 1;\n"
+                   "        if (*(const unsigned char *)&one == 0)\n"
+                   "            for (i = 0; i < %lld * sizeof(float); i += 4) {\n"
+                   "                unsigned char t = p[i]; p[i] = p[i + 3]; p[i + 3] = t;\n"
+                   "                t = p[i + 1]; p[i + 1] = p[i + 2]; p[i + 2] = t;\n"
+                   "            }\n"
+                   "    }\n"
+                   "    return 0;\n}\n\n",
+                   e->prefix, (long long)l->nblob, (long long)l->nblob, (long long)l->nblob);
+        return;
+    }
+    buf_puts(b, "/* The weights, as the bit patterns of their floats. */\n");
+    buf_puts(b, "typedef char netc_unsigned_int_is_32_bits[sizeof(unsigned int) == 4 ? 1 : -1];\n");
+    buf_printf(b, "static const union {\n    unsigned int u[%lld];\n    float f[%lld];\n} netc_weights = {{\n",
+               (long long)n, (long long)n);
+    for (int64_t i = 0; i < l->nblob; i++) {
+        unsigned int u;
+        memcpy(&u, &l->blob[i], 4);
+        buf_printf(b, "%s0x%08xu,", i % 8 == 0 ? "    " : " ", u);
+        if (i % 8 == 7 || i == l->nblob - 1)
+            buf_putc(b, '\n');
+    }
+    if (!l->nblob)
+        buf_puts(b, "    0u\n");
+    buf_puts(b, "}};\n#define NETC_W (netc_weights.f)\n\n");
+}
+
+static void emit_source(const Emit *e, Buf *b) {
+    const Lowered *l = e->l;
+    const Graph *g = l->g;
+    buf_printf(b, "/* Inference for network '%s' of %s, generated by netc %s.\n", g->name,
+               g->file->display, NETC_VERSION);
+    buf_puts(b, "** C99, libc and libm only; allocates nothing. Regenerate, do not edit. */\n");
+    buf_printf(b, "#include \"%s\"\n\n#include <math.h>\n#include <stdio.h>\n#include <string.h>\n\n",
+               e->o->header_name);
+    emit_weights(e, b);
+    int64_t arena = (l->plan.arena + 63) / 64 * 64;
+    buf_printf(b, "static float netc_arena[%lld];\n\n", (long long)(arena ? arena / 4 : 16));
+    if (uses_act(l, ACT_SOFTMAX))
+        buf_puts(b,
+                 "static void netc_softmax(float *v, long n)\n{\n"
+                 "    long i;\n    float m = v[0], s = 0.0f;\n"
+                 "    for (i = 1; i < n; i++) m = v[i] > m ? v[i] : m;\n"
+                 "    for (i = 0; i < n; i++) { v[i] = expf(v[i] - m); s += v[i]; }\n"
+                 "    for (i = 0; i < n; i++) v[i] /= s;\n}\n\n");
+    for (int k = 0; k < l->nsteps; k++)
+        emit_step_fn(e, &l->steps[k], k);
+    buf_printf(b, "void %s_run_ws", e->prefix);
+    emit_params(e, b, true);
+    buf_puts(b, "\n{\n    float *a = (float *)workspace;\n");
+    for (int k = 0; k < l->nsteps; k++)
+        emit_call(e, &l->steps[k], k);
+    for (int i = 0; i < g->outputs.len; i++) {
+        const Node *n = g->outputs.data[i];
+        buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", e->out_names[i],
+                   ptr(e, l->outputs[i]), (long long)elems(&n->shape));
+    }
+    buf_puts(b, "    (void)a;\n}\n\n");
+    buf_printf(b, "void %s_run", e->prefix);
+    emit_params(e, b, false);
+    buf_printf(b, "\n{\n    %s_run_ws(", e->prefix);
+    for (int i = 0; i < g->inputs.len; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", e->in_names[i]);
+    for (int i = 0; i < g->outputs.len; i++)
+        buf_printf(b, ", %s", e->out_names[i]);
+    buf_puts(b, ", netc_arena);\n}\n");
+    if (e->o->standalone) {
+        buf_puts(b, "\n/* The description the standalone binary's main() reads. */\n");
+        buf_puts(b, "#include \"netc/runtime.h\"\n\n");
+        for (int pass = 0; pass < 2; pass++) {
+            const Vec *v = pass ? &g->outputs : &g->inputs;
+            buf_printf(b, "static const netc_tensor_info netc_%s_info[] = {\n", pass ? "out" : "in");
+            for (int i = 0; i < v->len; i++) {
+                const Node *n = v->data[i];
+                buf_printf(b, "    {\"%s\", %d, {%lld, %lld, %lld}, %lld},\n", n->name, n->shape.rank,
+                           (long long)n->shape.d[0],
+                           (long long)(n->shape.rank == 3 ? n->shape.d[1] : 1),
+                           (long long)(n->shape.rank == 3 ? n->shape.d[2] : 1),
+                           (long long)elems(&n->shape));
+            }
+            buf_puts(b, "};\n");
+        }
+        buf_puts(b, "\nstatic void netc_run_all(const float *const *in, float *const *out)\n{\n");
+        buf_printf(b, "    %s_run(", e->prefix);
+        for (int i = 0; i < g->inputs.len; i++)
+            buf_printf(b, "%sin[%d]", i ? ", " : "", i);
+        for (int i = 0; i < g->outputs.len; i++)
+            buf_printf(b, ", out[%d]", i);
+        buf_puts(b, ");\n}\n\n");
+        buf_printf(b,
+                   "const netc_model netc_model_desc = {\"%s\", %d, %d, netc_in_info, netc_out_info, "
+                   "netc_run_all};\n",
+                   g->name, g->inputs.len, g->outputs.len);
+    }
+}
+
+static bool write_text(Diags *d, const char *path, const Buf *b) {
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+        Diag *g = diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
+                             strerror(errno));
+        (void)g;
+        return false;
+    }
+    return true;
+}
+
+bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d) {
+    const Graph *g = l->g;
+    Arena *a = g->arena;
+    Emit e = {.l = l, .o = o, .prefix = c_ident(a, g->name)};
+    e.macro = upper(a, e.prefix);
+    e.in_names = arena_alloc(a, sizeof(char *) * (size_t)(g->inputs.len + 1));
+    e.out_names = arena_alloc(a, sizeof(char *) * (size_t)(g->outputs.len + 1));
+    for (int i = 0; i < g->inputs.len; i++)
+        e.in_names[i] = g->inputs.len == 1 ? "input" : c_ident(a, ((Node *)g->inputs.data[i])->name);
+    for (int i = 0; i < g->outputs.len; i++) {
+        const char *nm = g->outputs.len == 1 ? "output" : c_ident(a, ((Node *)g->outputs.data[i])->name);
+        /* an output named like an input, or like another output, gets a number */
+        for (int k = 0; k < g->inputs.len; k++)
+            if (strcmp(nm, e.in_names[k]) == 0)
+                nm = arena_printf(a, "%s_out", nm);
+        for (int k = 0; k < i; k++)
+            if (strcmp(nm, e.out_names[k]) == 0)
+                nm = arena_printf(a, "%s_%d", nm, i);
+        e.out_names[i] = nm;
+    }
+    Buf src = {0}, hdr = {0};
+    e.b = &src;
+    emit_source(&e, &src);
+    emit_header(&e, &hdr);
+    bool ok = write_text(d, o->out_c, &src) && write_text(d, o->out_h, &hdr);
+    buf_free(&src);
+    buf_free(&hdr);
+    return ok;
+}
+
+bool write_blob(const Lowered *l, const char *path) {
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = true;
+    for (int64_t i = 0; i < l->nblob && ok; i++) {
+        unsigned char bytes[4];
+        uint32_t u;
+        memcpy(&u, &l->blob[i], 4);
+        for (int k = 0; k < 4; k++)
+            bytes[k] = (unsigned char)(u >> (8 * k));
+        ok = fwrite(bytes, 1, 4, f) == 4;
+    }
+    if (l->nblob == 0)
+        ok = fwrite("\0\0\0\0", 1, 4, f) == 4;
+    return fclose(f) == 0 && ok;
+}

@@ -1,0 +1,375 @@
+/* lower.c: from an analysed graph and its weights to kernel steps.
+**
+** One walk over the nodes in order. A conv or dense absorbs what follows it
+** when that can be done at build time: a batchnorm (folded into its weights
+** and bias), then dropout and linear layers (identities) and an activation
+** (applied as each output pixel is finished). The memory plan already put
+** every absorbed layer's tensor in the conv's buffer, since each of them is
+** the only reader of the one before; the step simply writes there.
+**
+** Weights are rearranged once, here, so the innermost loop of every kernel
+** runs over contiguous memory in the order the kernel reads it:
+**   conv     [group][kh][kw][in/groups][out/groups]   (PyTorch: [out][in/g][kh][kw])
+**   depthwise-like (in/groups = 1): [kh][kw][out]
+**   dense    [in][out], the flatten order folded in:  (PyTorch: [out][in])
+** so a chw flatten in front of a dense costs nothing at run time.
+**
+** requires: shapes, the memory plan, weights for every layer that has them
+** provides: a Lowered program for the back ends (backend.h)
+*/
+#include "backend.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Lower {
+    const Graph *g;
+    const WeightSet *ws;
+    Lowered *l;
+    bool *absorbed; /* per node: computed by an earlier step */
+    int64_t cap;    /* of l->blob */
+    int capsteps;
+} Lower;
+
+static TRef ref(const Lower *L, const Node *n) {
+    if (n->op == OP_input) {
+        for (int i = 0; i < L->g->inputs.len; i++)
+            if (L->g->inputs.data[i] == n)
+                return (TRef){i, 0};
+    }
+    return (TRef){-1, L->l->plan.offset[n->id] / 4};
+}
+
+static bool same_buffer(const Lower *L, const Node *a, const Node *b) {
+    return L->l->plan.buffer[a->id] == L->l->plan.buffer[b->id];
+}
+
+/* Space for n floats in the blob, 16-float aligned; returns the offset. */
+static int64_t blob_alloc(Lower *L, int64_t n) {
+    Lowered *l = L->l;
+    int64_t at = (l->nblob + 15) / 16 * 16;
+    if (at + n > L->cap) {
+        int64_t cap = L->cap ? L->cap : 1024;
+        while (cap < at + n)
+            cap *= 2;
+        float *p = realloc(l->blob, sizeof(float) * (size_t)cap);
+        if (!p)
+            return -1;
+        memset(p + L->cap, 0, sizeof(float) * (size_t)(cap - L->cap));
+        l->blob = p;
+        L->cap = cap;
+    }
+    l->nblob = at + n;
+    return at;
+}
+
+static Step *new_step(Lower *L, KernelKind k, const Node *n) {
+    Lowered *l = L->l;
+    if (l->nsteps == L->capsteps) {
+        L->capsteps = L->capsteps ? L->capsteps * 2 : 64;
+        l->steps = realloc(l->steps, sizeof(Step) * (size_t)L->capsteps);
+    }
+    Step *s = &l->steps[l->nsteps++];
+    memset(s, 0, sizeof *s);
+    s->kind = k;
+    s->node = n;
+    s->last = n;
+    s->w = s->b = -1;
+    s->act = ACT_LINEAR;
+    s->alpha = 0.01f;
+    s->nin = n->nin;
+    s->ins = n->nin > 8 ? malloc(sizeof(TRef) * (size_t)n->nin) : NULL;
+    TRef *in = s->ins ? s->ins : s->in;
+    for (int i = 0; i < n->nin; i++)
+        in[i] = ref(L, n->in[i]);
+    s->out = ref(L, n);
+    return s;
+}
+
+/* The one layer that reads n, if n is read by exactly one layer and is not
+** an output. */
+static const Node *sole_user(const Node *n) {
+    if (n->is_output || n->users.len != 1)
+        return NULL;
+    return n->users.data[0];
+}
+
+static bool is_act_op(OpKind op, Act *act) {
+    switch (op) {
+    case OP_relu:
+        *act = ACT_RELU;
+        return true;
+    case OP_relu6:
+        *act = ACT_RELU6;
+        return true;
+    case OP_sigmoid:
+        *act = ACT_SIGMOID;
+        return true;
+    case OP_tanh:
+        *act = ACT_TANH;
+        return true;
+    case OP_softmax:
+        *act = ACT_SOFTMAX;
+        return true;
+    case OP_leaky_relu:
+        *act = ACT_LEAKY_RELU;
+        return true;
+    case OP_input:
+    case OP_conv2d:
+    case OP_depthwise_conv2d:
+    case OP_maxpool2d:
+    case OP_avgpool2d:
+    case OP_global_avgpool2d:
+    case OP_global_maxpool2d:
+    case OP_batchnorm:
+    case OP_linear:
+    case OP_dropout:
+    case OP_flatten:
+    case OP_dense:
+    case OP_add:
+    case OP_concat:
+    case OP_zeropad2d:
+    case OP__COUNT:
+        break;
+    }
+    return false;
+}
+
+/* Absorbs identities and (if the step has none yet) one activation after
+** s->last, while each is the only reader of the one before. */
+static void absorb_tail(Lower *L, Step *s) {
+    for (;;) {
+        const Node *u = sole_user(s->last);
+        Act act;
+        if (!u || !same_buffer(L, u, s->last))
+            return;
+        if (u->op == OP_dropout || u->op == OP_linear) {
+            L->absorbed[u->id] = true;
+            s->last = u;
+            continue;
+        }
+        if (s->act == ACT_LINEAR && is_act_op(u->op, &act)) {
+            s->act = act;
+            s->alpha = (float)u->alpha;
+            L->absorbed[u->id] = true;
+            s->last = u;
+            continue;
+        }
+        return;
+    }
+}
+
+/* Per-channel scale and shift of a batchnorm: y = x·scale + shift. */
+static void bn_affine(const Node *bn, const NodeWeights *w, int64_t c, double *scale,
+                      double *shift) {
+    double s = (double)w->weight[c] / sqrt((double)w->var[c] + bn->epsilon);
+    *scale = s;
+    *shift = (double)w->bias[c] - (double)w->mean[c] * s;
+}
+
+/* A conv or dense, with the batchnorm after it folded in when it can be. */
+static bool lower_weighted(Lower *L, const Node *n) {
+    Step *s = new_step(L, n->op == OP_dense ? K_DENSE : K_CONV, n);
+    s->act = n->act;
+    s->alpha = (float)n->alpha;
+    const NodeWeights *w = &L->ws->w[n->id];
+    const Node *bn = NULL;
+    if (n->act == ACT_LINEAR) {
+        const Node *u = sole_user(n);
+        if (u && u->op == OP_batchnorm && same_buffer(L, u, n)) {
+            bn = u;
+            L->absorbed[u->id] = true;
+            s->last = u;
+        }
+    }
+    int64_t out = n->shape.d[n->shape.rank - 1];
+    double *scale = malloc(sizeof(double) * (size_t)out);
+    double *shift = malloc(sizeof(double) * (size_t)out);
+    for (int64_t o = 0; o < out; o++) {
+        scale[o] = 1;
+        shift[o] = 0;
+        if (bn)
+            bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
+    }
+    int64_t wo = -1;
+    if (n->op == OP_dense) {
+        const Node *x = n->in[0];
+        int64_t in = x->shape.d[0];
+        /* a chw flatten that shares its input's buffer leaves the data in
+        ** HWC order: read the weights in that order instead */
+        int64_t H = 1, W = 1, C = in;
+        if (x->op == OP_flatten && x->order == ORDER_CHW && x->in[0]->shape.rank == 3 &&
+            same_buffer(L, x, x->in[0])) {
+            H = x->in[0]->shape.d[0];
+            W = x->in[0]->shape.d[1];
+            C = x->in[0]->shape.d[2];
+        }
+        wo = blob_alloc(L, in * out);
+        if (wo < 0)
+            goto fail;
+        for (int64_t h = 0; h < H; h++)
+            for (int64_t ww = 0; ww < W; ww++)
+                for (int64_t c = 0; c < C; c++) {
+                    int64_t p = (h * W + ww) * C + c;    /* where it is in memory */
+                    int64_t i = (c * H + h) * W + ww;    /* its index in chw order */
+                    float *dst = L->l->blob + wo + p * out;
+                    for (int64_t o = 0; o < out; o++)
+                        dst[o] = (float)((double)w->weight[o * in + i] * scale[o]);
+                }
+    } else {
+        int64_t KH = n->kernel[0], KW = n->kernel[1];
+        int64_t C = n->in[0]->shape.d[2], G = n->groups;
+        int64_t Cg = C / G, Fg = out / G;
+        wo = blob_alloc(L, KH * KW * Cg * out);
+        if (wo < 0)
+            goto fail;
+        float *dst = L->l->blob + wo;
+        for (int64_t g = 0; g < G; g++)
+            for (int64_t f = 0; f < Fg; f++)
+                for (int64_t c = 0; c < Cg; c++)
+                    for (int64_t kh = 0; kh < KH; kh++)
+                        for (int64_t kw = 0; kw < KW; kw++) {
+                            int64_t o = g * Fg + f;
+                            double v = (double)w->weight[((o * Cg + c) * KH + kh) * KW + kw] * scale[o];
+                            int64_t at = Cg == 1 ? (kh * KW + kw) * out + o
+                                                 : (((g * KH + kh) * KW + kw) * Cg + c) * Fg + f;
+                            dst[at] = (float)v;
+                        }
+    }
+    s->w = wo;
+    if (w->bias || bn) {
+        int64_t bo = blob_alloc(L, out);
+        if (bo < 0)
+            goto fail;
+        for (int64_t o = 0; o < out; o++) {
+            double b = w->bias ? (double)w->bias[o] : 0;
+            L->l->blob[bo + o] = (float)(b * scale[o] + shift[o]);
+        }
+        s->b = bo;
+    }
+    free(scale);
+    free(shift);
+    s->out = ref(L, s->last);
+    absorb_tail(L, s);
+    return true;
+fail:
+    free(scale);
+    free(shift);
+    return false;
+}
+
+static bool lower_node(Lower *L, const Node *n) {
+    Step *s;
+    switch (n->op) {
+    case OP_input:
+        return true;
+    case OP_conv2d:
+    case OP_depthwise_conv2d:
+    case OP_dense:
+        return lower_weighted(L, n);
+    case OP_maxpool2d:
+        new_step(L, K_MAXPOOL, n);
+        return true;
+    case OP_avgpool2d:
+        new_step(L, K_AVGPOOL, n);
+        return true;
+    case OP_global_maxpool2d:
+        new_step(L, K_GMAXPOOL, n);
+        return true;
+    case OP_global_avgpool2d:
+        new_step(L, K_GAVGPOOL, n);
+        return true;
+    case OP_batchnorm: {
+        s = new_step(L, K_AFFINE, n);
+        int64_t c = n->shape.d[n->shape.rank - 1];
+        s->w = blob_alloc(L, c);
+        s->b = blob_alloc(L, c);
+        if (s->w < 0 || s->b < 0)
+            return false;
+        for (int64_t k = 0; k < c; k++) {
+            double sc, sh;
+            bn_affine(n, &L->ws->w[n->id], k, &sc, &sh);
+            L->l->blob[s->w + k] = (float)sc;
+            L->l->blob[s->b + k] = (float)sh;
+        }
+        absorb_tail(L, s);
+        s->out = ref(L, s->last);
+        return true;
+    }
+    case OP_relu:
+    case OP_relu6:
+    case OP_sigmoid:
+    case OP_tanh:
+    case OP_softmax:
+    case OP_leaky_relu:
+        s = new_step(L, K_ACT, n);
+        is_act_op(n->op, &s->act);
+        s->alpha = (float)n->alpha;
+        return true;
+    case OP_linear:
+    case OP_dropout:
+        if (!same_buffer(L, n, n->in[0]) || n->in[0]->op == OP_input)
+            new_step(L, K_COPY, n);
+        return true;
+    case OP_flatten:
+        if (same_buffer(L, n, n->in[0]) && n->in[0]->op != OP_input)
+            return true;
+        if (n->order == ORDER_CHW && n->in[0]->shape.rank == 3 &&
+            n->in[0]->shape.d[0] * n->in[0]->shape.d[1] > 1)
+            new_step(L, K_FLATTEN, n);
+        else
+            new_step(L, K_COPY, n);
+        return true;
+    case OP_add:
+        new_step(L, K_ADD, n);
+        return true;
+    case OP_concat:
+        new_step(L, K_CONCAT, n);
+        return true;
+    case OP_zeropad2d:
+        new_step(L, K_PAD, n);
+        return true;
+    case OP__COUNT:
+        break;
+    }
+    return false;
+}
+
+bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out) {
+    memset(out, 0, sizeof *out);
+    out->g = g;
+    if (!memplan_build(g, &out->plan)) {
+        diag_error(d, g->file, g->span, "build", "network '%s' cannot be planned: it has errors",
+                   g->name);
+        return false;
+    }
+    Lower L = {.g = g, .ws = ws, .l = out};
+    L.absorbed = calloc((size_t)g->nodes.len + 1, sizeof(bool));
+    bool ok = L.absorbed != NULL;
+    for (int i = 0; i < g->nodes.len && ok; i++) {
+        const Node *n = graph_node(g, i);
+        if (!L.absorbed[n->id])
+            ok = lower_node(&L, n);
+    }
+    free(L.absorbed);
+    if (!ok) {
+        diag_error(d, g->file, g->span, "build", "out of memory lowering network '%s'", g->name);
+        lower_free(out);
+        return false;
+    }
+    out->outputs = malloc(sizeof(TRef) * (size_t)(g->outputs.len + 1));
+    for (int i = 0; i < g->outputs.len; i++)
+        out->outputs[i] = ref(&L, g->outputs.data[i]);
+    return true;
+}
+
+void lower_free(Lowered *l) {
+    for (int i = 0; i < l->nsteps; i++)
+        free(l->steps[i].ins);
+    free(l->steps);
+    free(l->blob);
+    free(l->outputs);
+    memplan_free(&l->plan);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,441 @@
+/* weights.c: a safetensors file bound to a graph.
+**
+** A layer's tensors are found by their PyTorch `state_dict` names: the layer's
+** full name (block prefixes included) and ".weight", ".bias", and for
+** batchnorm ".running_mean" and ".running_var". Each one the graph expects is
+** looked up, checked for dtype F32 and for the shape the layer implies, and
+** copied out as host floats in the file's (PyTorch's) layout; the back end
+** reorders them as it needs. Then every tensor of the file nobody asked for
+** is reported, except `*.num_batches_tracked`, which PyTorch saves beside
+** every batchnorm and which inference does not use.
+**
+** Every mistake is reported, not only the first, and each where the user
+** can fix it: at the layer's statement when the tensor belongs to a layer
+** (missing, mis-shaped, non-F32, or a bias for a layer with bias=false), at
+** the weights file when it is about the file (malformed, or a tensor that
+** matches no layer).
+**
+** requires: the front end (shapes of every good node)
+** provides: a WeightSet indexed by Node.id; reports `weights` diagnostics
+*/
+#include "weights.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ORDER SUFFIX: the fields of NodeWeights. */
+static const char *const suffixes[] = {"weight", "bias", "running_mean", "running_var"};
+enum { NSUFFIX = 4 };
+
+static float **slot(NodeWeights *w, int k) {
+    switch (k) {
+    case 0: return &w->weight;
+    case 1: return &w->bias;
+    case 2: return &w->mean;
+    default: return &w->var;
+    }
+}
+
+bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shape[4]) {
+    if (n->bad || !op_has_weights(n->op) || n->shape.rank < 1)
+        return false;
+    bool is_weight = strcmp(suffix, "weight") == 0;
+    bool is_bias = strcmp(suffix, "bias") == 0;
+    const Node *in = n->nin > 0 ? n->in[0] : NULL;
+    /* if-chains, not a switch: -Wswitch-enum wants every op listed */
+    if (n->op == OP_conv2d || n->op == OP_depthwise_conv2d) {
+        if (!in || in->shape.rank != 3 || n->shape.rank != 3 || n->groups <= 0)
+            return false;
+        int64_t out = n->shape.d[2];
+        if (is_weight) {
+            *rank = 4;
+            shape[0] = out;
+            shape[1] = n->op == OP_depthwise_conv2d ? 1 : in->shape.d[2] / n->groups;
+            shape[2] = n->kernel[0];
+            shape[3] = n->kernel[1];
+            return true;
+        }
+        if (is_bias && n->bias) {
+            *rank = 1;
+            shape[0] = out;
+            return true;
+        }
+        return false;
+    }
+    if (n->op == OP_dense) {
+        if (!in || in->shape.rank != 1 || n->shape.rank != 1)
+            return false;
+        if (is_weight) {
+            *rank = 2;
+            shape[0] = n->units;
+            shape[1] = in->shape.d[0];
+            return true;
+        }
+        if (is_bias && n->bias) {
+            *rank = 1;
+            shape[0] = n->units;
+            return true;
+        }
+        return false;
+    }
+    /* batchnorm: gamma, beta and the running statistics, one per channel */
+    if (is_weight || is_bias || strcmp(suffix, "running_mean") == 0 ||
+        strcmp(suffix, "running_var") == 0) {
+        *rank = 1;
+        shape[0] = n->shape.d[n->shape.rank - 1];
+        return true;
+    }
+    return false;
+}
+
+/* "[32, 1, 3, 3]" */
+static const char *shape_list(Arena *a, const int64_t *shape, int rank) {
+    Buf b = {0};
+    buf_putc(&b, '[');
+    for (int i = 0; i < rank && i < 8; i++)
+        buf_printf(&b, "%s%lld", i ? ", " : "", (long long)shape[i]);
+    if (rank > 8)
+        buf_puts(&b, ", ...");
+    buf_putc(&b, ']');
+    char *s = arena_strndup(a, b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* A name from the file, fit for a message (see safetensors.c). */
+static const char *printable(Arena *a, const char *s) {
+    Buf b = {0};
+    size_t i = 0;
+    for (; s[i] && i < 200; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            buf_printf(&b, "\\x%02x", c);
+        else
+            buf_putc(&b, (char)c);
+    }
+    if (s[i])
+        buf_puts(&b, "...");
+    char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return r;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* What a binding run needs in one place. */
+typedef struct Binder {
+    const Graph *g;
+    Diags *d;
+    const SourceFile *wf; /* the weights file, for file-level diagnostics */
+    const char *display;
+    bool allow_extra;
+    int errors;
+} Binder;
+
+static Diag *at_layer(Binder *b, const Node *n, const char *msg) {
+    Diag *g = diag_error(b->d, n->file, n->span, "weights", "%s", msg);
+    g->caret_len = n->focus_len;
+    g->layer = n->name;
+    note_sites(b->d, g, n->site);
+    b->errors++;
+    return g;
+}
+
+static Diag *at_file(Binder *b, const char *msg) {
+    Diag *g = diag_error(b->d, b->wf, (Span){0, 0, 0, 0}, "weights", "%s", msg);
+    b->errors++;
+    return g;
+}
+
+/* An unexpected tensor is an error, or with allow_extra a warning. */
+static void demote(Binder *b, Diag *g) {
+    if (!b->allow_extra)
+        return;
+    g->sev = SEV_WARNING;
+    b->d->errors--;
+    b->d->warnings++;
+    b->errors--;
+}
+
+static int node_by_name(const void *a, const void *b) {
+    return strcmp((*(Node *const *)a)->name, (*(Node *const *)b)->name);
+}
+
+static int tensor_by_name(const void *a, const void *b) {
+    return strcmp((*(const StTensor *const *)a)->name, (*(const StTensor *const *)b)->name);
+}
+
+/* The layer a tensor name belongs to: the longest prefix before a '.' that
+** names a node. */
+static const Node *owner(Node **sorted, int n, const char *tensor, Arena *a) {
+    size_t len = strlen(tensor);
+    for (size_t i = len; i-- > 0;) {
+        if (tensor[i] != '.')
+            continue;
+        Node key = {.name = arena_strndup(a, tensor, i)};
+        Node *kp = &key;
+        Node **hit = bsearch(&kp, sorted, (size_t)n, sizeof *sorted, node_by_name);
+        if (hit)
+            return *hit;
+    }
+    return NULL;
+}
+
+static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
+    Arena *a = b->d->arena;
+    const char *name = printable(a, t->name);
+    const char *sh = shape_list(a, t->shape, t->rank);
+    const Node *n = owner(sorted, nn, t->name, a);
+    if (n && n->bad)
+        return; /* the layer is already in error; its tensors cannot be checked */
+    Diag *g;
+    if (n) {
+        const char *suffix = t->name + strlen(n->name) + 1;
+        const char *why = "";
+        if (!op_has_weights(n->op))
+            why = arena_printf(a, ": %s '%s' has no weights", op_info[n->op].name, n->name);
+        else if (strcmp(suffix, "bias") == 0 && n->op != OP_batchnorm && !n->bias)
+            why = arena_printf(a, ": %s '%s' has bias=false", op_info[n->op].name, n->name);
+        g = at_layer(b, n, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
+                                        b->display, why));
+    } else {
+        const char *dot = strrchr(name, '.');
+        const char *why =
+            dot ? arena_printf(a, ": network '%s' has no layer '%.*s'", b->g->name,
+                               (int)(dot - name), name)
+                : "";
+        g = at_file(b, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
+                                    b->display, why));
+    }
+    demote(b, g);
+}
+
+static float *to_floats(const StTensor *t) {
+    float *p = malloc(t->count ? (size_t)t->count * sizeof(float) : 1);
+    if (!p) {
+        fputs("netc: out of memory\n", stderr);
+        exit(1);
+    }
+    st_read_f32(t->data, p, (size_t)t->count);
+    return p;
+}
+
+void weights_free(WeightSet *w) {
+    for (int i = 0; i < w->n; i++)
+        for (int k = 0; k < NSUFFIX; k++)
+            free(*slot(&w->w[i], k));
+    free(w->w);
+    w->w = NULL;
+    w->n = 0;
+}
+
+static void set_init(const Graph *g, WeightSet *out) {
+    out->n = g->nodes.len;
+    out->w = calloc(out->n ? (size_t)out->n : 1, sizeof *out->w);
+    if (!out->w) {
+        fputs("netc: out of memory\n", stderr);
+        exit(1);
+    }
+}
+
+bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const char *display,
+                  bool allow_extra, Diags *d, WeightSet *out) {
+    Arena *a = d->arena;
+    Binder b = {g, d, source_new(a, display, display, "", 0), display, allow_extra, 0};
+    out->w = NULL;
+    out->n = 0;
+
+    StFile f;
+    char err[512];
+    if (!st_parse(buf, len, &f, err, sizeof err)) {
+        at_file(&b, arena_printf(a, "not a valid safetensors file: %s", err));
+        return false;
+    }
+    set_init(g, out);
+
+    /* both sides sorted by name, so a lookup is a binary search */
+    const StTensor **tens = malloc(sizeof *tens * (size_t)(f.n ? f.n : 1));
+    bool *used = calloc((size_t)(f.n ? f.n : 1), sizeof *used);
+    int nn = g->nodes.len;
+    Node **nodes = malloc(sizeof *nodes * (size_t)(nn ? nn : 1));
+    if (!tens || !used || !nodes) {
+        fputs("netc: out of memory\n", stderr);
+        exit(1);
+    }
+    for (int i = 0; i < f.n; i++)
+        tens[i] = &f.tensors[i];
+    if (f.n > 1)
+        qsort(tens, (size_t)f.n, sizeof *tens, tensor_by_name);
+    for (int i = 0; i < nn; i++)
+        nodes[i] = graph_node(g, i);
+    if (nn > 1)
+        qsort(nodes, (size_t)nn, sizeof *nodes, node_by_name);
+
+    for (int i = 0; i < nn; i++) {
+        const Node *n = graph_node(g, i);
+        if (n->bad || !op_has_weights(n->op))
+            continue;
+        for (int k = 0; k < NSUFFIX; k++) {
+            int rank;
+            int64_t want[4];
+            if (!weights_expected(n, suffixes[k], &rank, want))
+                continue;
+            const char *tname = arena_printf(a, "%s.%s", n->name, suffixes[k]);
+            StTensor key = {.name = (char *)tname};
+            const StTensor *kp = &key;
+            const StTensor **hit = f.n ? bsearch(&kp, tens, (size_t)f.n, sizeof *tens,
+                                                 tensor_by_name)
+                                       : NULL;
+            const char *wsh = shape_list(a, want, rank);
+            if (!hit) {
+                at_layer(&b, n, arena_printf(a, "tensor '%s' %s is missing from '%s'", tname,
+                                             wsh, display));
+                continue;
+            }
+            const StTensor *t = *hit;
+            used[t - f.tensors] = true;
+            bool ok = true;
+            if (strcmp(t->dtype, "F32") != 0) {
+                at_layer(&b, n, arena_printf(a, "tensor '%s' has dtype %s in '%s', expected F32",
+                                             tname, t->dtype, display));
+                ok = false;
+            }
+            bool same = t->rank == rank;
+            for (int j = 0; same && j < rank; j++)
+                same = t->shape[j] == want[j];
+            if (!same) {
+                at_layer(&b, n, arena_printf(a, "tensor '%s' has shape %s in '%s', expected %s",
+                                             tname, shape_list(a, t->shape, t->rank), display,
+                                             wsh));
+                ok = false;
+            }
+            if (ok)
+                *slot(&out->w[n->id], k) = to_floats(t);
+        }
+    }
+
+    for (int i = 0; i < f.n; i++)
+        if (!used[i] && !ends_with(f.tensors[i].name, ".num_batches_tracked"))
+            report_extra(&b, &f.tensors[i], nodes, nn);
+
+    free(tens);
+    free(used);
+    free(nodes);
+    st_free(&f);
+    if (b.errors > 0) {
+        weights_free(out);
+        return false;
+    }
+    return true;
+}
+
+bool weights_load(const Graph *g, const char *path, bool allow_extra, Diags *d,
+                  WeightSet *out) {
+    out->w = NULL;
+    out->n = 0;
+    size_t len;
+    char *buf = read_file(path, &len);
+    if (!buf) {
+        const char *why = strerror(errno);
+        Diag *e = diag_error(d, source_new(d->arena, path, path, "", 0), (Span){0, 0, 0, 0},
+                             "weights", "cannot read '%s': %s", path, why);
+        (void)e;
+        return false;
+    }
+    bool ok = weights_bind(g, (const unsigned char *)buf, len, path, allow_extra, d, out);
+    free(buf);
+    return ok;
+}
+
+/*
+** Random weights: splitmix64 (Steele, Lea, Flood 2014), one stream per
+** tensor, seeded from the seed and the tensor's name, so adding a layer does
+** not change the others' weights.
+*/
+
+static uint64_t splitmix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t fnv1a(const char *s) {
+    uint64_t h = 0xCBF29CE484222325u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001B3u;
+    return h;
+}
+
+/* Uniform in [lo, hi): 53 random bits, so the same on every host. */
+static float uniform(uint64_t *s, double lo, double hi) {
+    double u = (double)(splitmix64(s) >> 11) * (1.0 / 9007199254740992.0);
+    return (float)(lo + (hi - lo) * u);
+}
+
+static int64_t fan_in(const Node *n) {
+    if (n->op == OP_conv2d)
+        return n->in[0]->shape.d[2] / n->groups * n->kernel[0] * n->kernel[1];
+    if (n->op == OP_depthwise_conv2d)
+        return n->kernel[0] * n->kernel[1];
+    if (n->op == OP_dense)
+        return n->in[0]->shape.d[0];
+    return 1;
+}
+
+void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
+    set_init(g, out);
+    for (int i = 0; i < g->nodes.len; i++) {
+        const Node *n = graph_node(g, i);
+        if (n->bad || !op_has_weights(n->op))
+            continue;
+        for (int k = 0; k < NSUFFIX; k++) {
+            int rank;
+            int64_t shape[4], count = 1;
+            if (!weights_expected(n, suffixes[k], &rank, shape))
+                continue;
+            bool ok = true;
+            for (int j = 0; j < rank && ok; j++)
+                ok = ck_mul(count, shape[j], &count);
+            if (!ok || count < 0 || (uint64_t)count > SIZE_MAX / sizeof(float))
+                continue; /* cannot happen for a good node: count.c checked */
+            float *p = malloc(count ? (size_t)count * sizeof(float) : 1);
+            if (!p) {
+                fputs("netc: out of memory\n", stderr);
+                exit(1);
+            }
+            /* the stream of tensor "NAME.SUFFIX" */
+            char *key = malloc(strlen(n->name) + strlen(suffixes[k]) + 2);
+            if (!key) {
+                fputs("netc: out of memory\n", stderr);
+                exit(1);
+            }
+            sprintf(key, "%s.%s", n->name, suffixes[k]);
+            uint64_t s = seed ^ fnv1a(key);
+            free(key);
+            (void)splitmix64(&s);
+            double lo, hi;
+            if (n->op == OP_batchnorm) {
+                /* gamma ≈ 1, beta ≈ 0, mean ≈ 0, var in [0.5, 1.5] */
+                static const double base[NSUFFIX] = {1.0, 0.0, 0.0, 1.0};
+                static const double spread[NSUFFIX] = {0.1, 0.1, 0.1, 0.5};
+                lo = base[k] - spread[k];
+                hi = base[k] + spread[k];
+            } else {
+                int64_t fi = fan_in(n);
+                double bound = fi > 0 ? 1.0 / sqrt((double)fi) : 1.0;
+                lo = -bound;
+                hi = bound;
+            }
+            for (int64_t j = 0; j < count; j++)
+                p[j] = uniform(&s, lo, hi);
+            *slot(&out->w[n->id], k) = p;
+        }
+    }
+}
