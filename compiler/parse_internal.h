@@ -19,12 +19,18 @@ typedef struct ParseState {
     Diags *diags;
     SourceFile *file;
     int errors;
+    bool stopped; /* the scanner gave up on the file: no more errors */
     Span last_end, prev_end; /* where the last two tokens ended */
 } ParseState;
+
+/* Deeper parentheses are an error that ends the file: no real network
+** needs them, and the parser's stack would grow with them. */
+#define MAX_PAREN_DEPTH 1000
 
 typedef struct LexState {
     ParseState *ps;
     int line, col;
+    int depth; /* parentheses open */
 } LexState;
 
 void lex_error(LexState *st, Span loc, const char *fmt, ...)

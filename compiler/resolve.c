@@ -595,6 +595,9 @@ static bool define(Ctx *c, Scope *sc, const char *local, const char *full, Node 
             g = err(c, sc, s, "redefined", "'%s' is already defined", full);
         if (e->file)
             diag_note(c->d, g, e->file, e->span, "'%s' was first defined here", e->key);
+        /* still let the scope's own statements find it by its local name */
+        if (!map_find(&sc->local, local))
+            map_put(c->a, &sc->local, local, n, sc->file, s);
         return false;
     }
     map_put(c->a, &c->names, full, n, sc->file, s);
@@ -1004,9 +1007,27 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
 
 /* Checks the blocks of a file once, whether or not a network calls them:
 ** duplicate names and duplicate parameters. */
+static void check_params(Ctx *c, const SourceFile *f, const Block *b) {
+    int n = b->tparams.len + b->vparams.len;
+    for (int i = 0; i < n; i++) {
+        const Param *p = i < b->tparams.len ? b->tparams.data[i] : b->vparams.data[i - b->tparams.len];
+        for (int k = 0; k < i; k++) {
+            const Param *q = k < b->tparams.len ? b->tparams.data[k] : b->vparams.data[k - b->tparams.len];
+            if (strcmp(p->id.name, q->id.name) == 0) {
+                Diag *g = diag_error(c->d, f, p->id.span, "redefined",
+                                     "block '%s' has two parameters named '%s'", b->id.name,
+                                     p->id.name);
+                diag_note(c->d, g, f, q->id.span, "the first '%s' is here", q->id.name);
+                break;
+            }
+        }
+    }
+}
+
 static void check_blocks(Ctx *c, const SourceFile *f) {
     for (int i = 0; i < f->blocks.len; i++) {
         const Block *b = f->blocks.data[i];
+        check_params(c, f, b);
         if (op_lookup(b->id.name) >= 0)
             diag_error(c->d, f, b->id.span, "redefined", "block '%s' has the name of an op",
                        b->id.name);

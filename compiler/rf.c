@@ -160,11 +160,15 @@ int rf_chain(const Node *n, const Node **chain, int max) {
         chain[k++] = n;
         if (n->nin == 0)
             break;
-        const Node *next = n->in[0];
-        for (int i = 1; i < n->nin; i++)
+        /* the input with the largest field among those of n's network input */
+        const Node *next = NULL;
+        for (int i = 0; i < n->nin; i++)
             if (n->in[i]->rf_input == n->rf_input &&
-                n->in[i]->rf[0].size + n->in[i]->rf[1].size > next->rf[0].size + next->rf[1].size)
+                (!next || n->in[i]->rf[0].size + n->in[i]->rf[1].size >
+                              next->rf[0].size + next->rf[1].size))
                 next = n->in[i];
+        if (!next)
+            next = n->in[0];
         n = next;
     }
     /* input first */

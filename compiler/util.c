@@ -183,8 +183,8 @@ int utf8_len(const char *s, size_t n) {
 
 int edit_distance(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 1000;
+    if (la > 64 || lb > 64) /* too long to be a typo worth suggesting */
+        return strcmp(a, b) == 0 ? 0 : 1000;
     int row[65];
     for (size_t j = 0; j <= lb; j++)
         row[j] = (int)j;

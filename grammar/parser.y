@@ -101,6 +101,7 @@ static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s);
 %type <stmt> stmt call args
 %type <param> vparam
 %type <block> params
+%type <num> mark
 
 %left '+' '-'
 %left '*' '/'
@@ -123,7 +124,7 @@ item:
             im->path = $2;
             vec_push(ps->arena, &ps->file->imports, im);
         }
-    | NETWORK IDENT '{' <num>{ $$ = ps->errors; } stmts '}'
+    | NETWORK IDENT '{' mark stmts '}'
         {
             NetAst *n = arena_alloc(ps->arena, sizeof *n);
             n->id = (Ident){$2, @2};
@@ -132,6 +133,18 @@ item:
             n->had_errors = ps->errors > $4;
             n->file = ps->file;
             vec_push(ps->arena, &ps->file->networks, n);
+        }
+    | NETWORK IDENT '{' mark stmts error '}'
+        {
+            /* a statement that runs into the '}': keep what was read */
+            NetAst *n = arena_alloc(ps->arena, sizeof *n);
+            n->id = (Ident){$2, @2};
+            n->span = @$;
+            n->stmts = *$5;
+            n->had_errors = true;
+            n->file = ps->file;
+            vec_push(ps->arena, &ps->file->networks, n);
+            yyerrok;
         }
     | BLOCK IDENT '(' params ')' '{' stmts RETURN name ';' '}'
         {
@@ -149,10 +162,17 @@ item:
                        "expected 'return NAME;' before '}' at the end of block '%s'", $2);
             ps->errors++;
         }
+    | BLOCK IDENT '(' params ')' '{' stmts error '}'
+        { yyerrok; }
+    | IMPORT error ';'
+        { yyerrok; }
     | error '}'
         { yyerrok; }
-    | error ';'
-        { yyerrok; }
+    ;
+
+/* the error count where a network's body starts */
+mark:
+      %empty { $$ = ps->errors; }
     ;
 
 /* params := IDENT (',' IDENT)* [',' '*' (',' IDENT ['=' expr])*] */
@@ -404,9 +424,25 @@ static const char *expected_name(yysymbol_kind_t k) {
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
                                  ParseState *ps) {
     (void)scanner;
-    enum { MAX = 6 };
+    if (ps->stopped)
+        return 0;
+    enum { MAX = 64 };
     yysymbol_kind_t exp[MAX];
     int n = yypcontext_expected_tokens(ctx, exp, MAX);
+    /* many choices: name the kind of thing instead of listing them */
+    if (n > 5) {
+        bool value = false, name = false;
+        for (int i = 0; i < n; i++) {
+            value = value || exp[i] == YYSYMBOL_INT;
+            name = name || exp[i] == YYSYMBOL_IDENT;
+        }
+        if (value || name) {
+            exp[0] = value ? YYSYMBOL_INT : YYSYMBOL_IDENT;
+            n = 1;
+        } else {
+            n = 5;
+        }
+    }
     yysymbol_kind_t tok = yypcontext_token(ctx);
     const Span *loc = yypcontext_location(ctx);
     Buf b = {0};
@@ -431,7 +467,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
                 continue;
             if (k > 0)
                 buf_puts(&b, k == shown - 1 ? " or " : ", ");
-            buf_puts(&b, expected_name(exp[i]));
+            buf_puts(&b, n == 1 && exp[i] == YYSYMBOL_INT ? "a value" : expected_name(exp[i]));
             k++;
         }
     }
@@ -452,8 +488,9 @@ static void yyerror(Span *loc, yyscan_t scanner, ParseState *ps, const char *msg
     (void)scanner;
     if (strstr(msg, "exhausted"))
         diag_error(ps->diags, ps->file, *loc, "syntax",
-                   "nesting is too deep (more than %d levels); the rest of the file is not read",
-                   YYMAXDEPTH / 2);
+                   "nesting is too deep (the parser's stack holds %d levels); the rest of the "
+                   "file is not read",
+                   YYMAXDEPTH);
     else
         diag_error(ps->diags, ps->file, *loc, "syntax", "%s", msg);
     ps->errors++;
