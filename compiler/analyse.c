@@ -5,5 +5,6 @@ void analyse(Graph *g, Diags *d, const WarnConfig *cfg) {
     shape_infer(g, d);   /* Node.shape, `same` padding */
     count_params(g, d);  /* Node.params/trainable/macs, totals */
     rf_compute(g, d);    /* Node.rf */
-    lint_run(g, d, cfg); /* warnings */
+    if (!g->incomplete)
+        lint_run(g, d, cfg); /* warnings, about what was read in full */
 }

@@ -69,7 +69,7 @@ static Diag *at_layer(Diags *d, const Node *n, const char *msg) {
 }
 
 void check_budgets(const Graph *g, Diags *d, const Budgets *b) {
-    char v1[32], v2[32], v3[32];
+    char v1[32], v3[32];
     for (int i = 0; i < g->nodes.len; i++)
         if (graph_node(g, i)->bad)
             return;
@@ -79,7 +79,7 @@ void check_budgets(const Graph *g, Diags *d, const Budgets *b) {
                                               "network '%s' has %s parameters, more than "
                                               "--max-params=%s; '%s' holds %s of them",
                                               g->name, fmt_thousands(v1, g->params),
-                                              fmt_thousands(v2, b->max_params), n->name,
+                                              b->max_params_text, n->name,
                                               fmt_thousands(v3, n->params)));
         (void)e;
     }
@@ -88,8 +88,7 @@ void check_budgets(const Graph *g, Diags *d, const Budgets *b) {
         at_layer(d, n, arena_printf(d->arena,
                                     "network '%s' needs %s MACs, more than --max-macs=%s; '%s' "
                                     "does %s of them",
-                                    g->name, fmt_thousands(v1, g->macs),
-                                    fmt_thousands(v2, b->max_macs), n->name,
+                                    g->name, fmt_thousands(v1, g->macs), b->max_macs_text, n->name,
                                     fmt_thousands(v3, n->macs)));
     }
     if (b->max_ram >= 0) {

@@ -137,8 +137,11 @@ static int cmp_diag(const void *a, const void *b) {
 }
 
 void diag_sort(Diags *d) {
-    const SourceFile **order = malloc(sizeof *order * (size_t)(d->list.len + 1));
+    int extra = d->file_order ? d->file_order->len : 0;
+    const SourceFile **order = malloc(sizeof *order * (size_t)(d->list.len + extra + 1));
     int n = 0;
+    for (int i = 0; i < extra; i++)
+        order[n++] = d->file_order->data[i];
     for (int i = 0; i < d->list.len; i++) {
         const Diag *g = d->list.data[i];
         bool seen = false;

@@ -273,9 +273,11 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
         } else if ((v = flag_value(argc, argv, &i, "--max-params"))) {
             if ((o->budgets.max_params = parse_size(v, false)) < 0)
                 return usage_error("--max-params takes a count like 250000 or 4M, saw '%s'", v);
+            o->budgets.max_params_text = v;
         } else if ((v = flag_value(argc, argv, &i, "--max-macs"))) {
             if ((o->budgets.max_macs = parse_size(v, false)) < 0)
                 return usage_error("--max-macs takes a count like 600M or 2G, saw '%s'", v);
+            o->budgets.max_macs_text = v;
         } else if ((v = flag_value(argc, argv, &i, "--network"))) {
             if (!*v)
                 return usage_error("%s needs a network name", "--network");
@@ -316,6 +318,8 @@ static bool use_color(const Options *o) {
 
 /* Reads every file of the command line. A file that cannot be read is a
 ** usage error (exit 2), reported at once. */
+static Vec load_failures; /* char*: the files that could not be read */
+
 static int load_files(Program *p, const Options *o, Vec *roots) {
     int status = 0;
     for (int i = 0; i < o->files.len; i++) {
@@ -333,7 +337,9 @@ static int load_files(Program *p, const Options *o, Vec *roots) {
         } else {
             f = parse_root(p, path, path, NULL, 0);
             if (!f) {
-                fprintf(stderr, "netc: error: cannot read '%s': %s\n", path, strerror(errno));
+                const char *msg = arena_printf(p->arena, "cannot read '%s': %s", path, strerror(errno));
+                fprintf(stderr, "netc: error: %s\n", msg);
+                vec_push(p->arena, &load_failures, (void *)msg);
                 status = EXIT_USAGE;
                 continue;
             }
@@ -375,7 +381,7 @@ static int cmd_check(Options *o, Program *p) {
     diag_sort(d);
     if (o->format == FMT_SARIF) {
         Buf b = {0};
-        sarif_write(d, &b);
+        sarif_write(d, &load_failures, &b);
         fputs(b.data, stdout);
         buf_free(&b);
     } else if (o->format == FMT_JSON) {
@@ -528,6 +534,15 @@ static int cmd_graph(Options *o, Program *p) {
             buf_free(&b);
             return EXIT_USAGE;
         }
+        if (path) {
+            FILE *probe = fopen(path, "wb");
+            if (!probe) {
+                fprintf(stderr, "netc: error: cannot write '%s': %s\n", path, strerror(errno));
+                buf_free(&b);
+                return EXIT_USAGE;
+            }
+            fclose(probe);
+        }
         if (path && strlen(path) < 4000 && !strchr(path, '\''))
             snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", path);
         else if (path) {
@@ -578,9 +593,16 @@ static int cmd_rf(Options *o, Program *p) {
     } else {
         n = rfview_default(g);
         if (!n) {
-            fprintf(stderr, "netc: error: network '%s' has no spatial layer\n", g->name);
-            return EXIT_ERRORS;
+            fprintf(stderr, "netc: error: network '%s' has no spatial layer, so no receptive field to show\n",
+                    g->name);
+            return EXIT_USAGE;
         }
+    }
+    const Node *in = n->rf_input >= 0 && n->rf_input < g->inputs.len ? g->inputs.data[n->rf_input] : NULL;
+    if (!in || in->shape.rank != 3) {
+        fprintf(stderr, "netc: error: '%s' has no spatial receptive field: the network input is flat\n",
+                n->name);
+        return EXIT_USAGE;
     }
     Buf b = {0};
     rfview_text(g, n, &b);
@@ -696,7 +718,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < W__COUNT; i++)
         o.warn.enabled[i] = true;
     o.warn.rf_min = 0.5;
-    o.budgets = (Budgets){-1, -1, -1, NULL};
+    o.budgets = (Budgets){-1, -1, -1, NULL, NULL, NULL};
     int status;
     if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0 && strcmp(cmd, "graph") != 0 &&
         strcmp(cmd, "rf") != 0 && strcmp(cmd, "build") != 0) {
@@ -713,6 +735,7 @@ int main(int argc, char **argv) {
     }
     Diags d = {.arena = &arena, .config = &o.warn};
     Program p = {.arena = &arena, .diags = &d};
+    d.file_order = &p.files; /* files in command-line order, imports after their importer */
     if (strcmp(cmd, "check") == 0)
         status = cmd_check(&o, &p);
     else if (strcmp(cmd, "summary") == 0)

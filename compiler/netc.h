@@ -174,6 +174,8 @@ typedef struct Diags {
     Vec list; /* Diag* */
     int errors, warnings;
     const WarnConfig *config; /* NULL: all warnings on, none an error */
+    const Vec *file_order;    /* SourceFile*: the order files print in; NULL:
+                                 the order of their first diagnostic */
 } Diags;
 
 Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
@@ -418,6 +420,7 @@ typedef struct Graph {
     bool explicit_outputs; /* an `output` statement named them */
     int64_t params, trainable, macs;
     bool totals_ok; /* the totals did not overflow and every node is good */
+    bool incomplete; /* syntax errors lost statements: no warnings */
 } Graph;
 
 static inline Node *graph_node(const Graph *g, int i) {
@@ -497,7 +500,7 @@ int64_t tensor_bytes(const Shape *s);
 */
 typedef struct Budgets {
     int64_t max_ram, max_params, max_macs; /* -1: no budget */
-    const char *max_ram_text;              /* as the user wrote it */
+    const char *max_ram_text, *max_params_text, *max_macs_text; /* as written */
 } Budgets;
 
 /* "512K", "4M", "1G": powers of 1024 for bytes, of 1000 for counts. */
@@ -507,7 +510,8 @@ void check_budgets(const Graph *g, Diags *d, const Budgets *b);
 /*
 ** sarif.c: diagnostics as SARIF 2.1.0; rules.def's texts
 */
-void sarif_write(const Diags *d, Buf *out);
+/* failures: char* messages about files that could not be read, or NULL */
+void sarif_write(const Diags *d, const Vec *failures, Buf *out);
 int rule_count(void);
 /* field: 0 id, 1 level, 2 short description, 3 full description, 4 help */
 const char *rule_text(int i, int field);

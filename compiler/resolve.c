@@ -1049,6 +1049,7 @@ Graph *resolve_network(Program *p, NetAst *net) {
     g->name = net->id.name;
     g->file = net->file;
     g->span = net->id.span;
+    g->incomplete = net->had_errors;
     Ctx c = {.p = p, .a = p->arena, .d = p->diags, .g = g, .quiet_start = net->had_errors};
     if (net == net->file->networks.data[0])
         check_blocks(&c, net->file);

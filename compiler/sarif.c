@@ -47,6 +47,9 @@ static int rule_index(const char *id) {
 static void uri(Buf *b, const char *path) {
     char cwd[4096];
     const char *p = path;
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    path = p;
     bool absolute = path[0] == '/';
     if (absolute && getcwd(cwd, sizeof cwd)) {
         size_t n = strlen(cwd);
@@ -92,7 +95,7 @@ static void text_obj(Buf *b, const char *key, const char *text) {
     buf_putc(b, '}');
 }
 
-void sarif_write(const Diags *d, Buf *b) {
+void sarif_write(const Diags *d, const Vec *failures, Buf *b) {
     buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n");
     buf_puts(b, "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n");
     buf_puts(b, "      \"tool\": {\n        \"driver\": {\n");
@@ -122,6 +125,19 @@ void sarif_write(const Diags *d, Buf *b) {
     }
     buf_puts(b, "\n          ]\n        }\n      },\n");
     buf_puts(b, "      \"columnKind\": \"unicodeCodePoints\",\n");
+    /* files that could not be read: the run did not check everything */
+    buf_printf(b, "      \"invocations\": [{\"executionSuccessful\": %s",
+               failures && failures->len ? "false" : "true");
+    if (failures && failures->len) {
+        buf_puts(b, ", \"toolExecutionNotifications\": [");
+        for (int i = 0; i < failures->len; i++) {
+            buf_puts(b, i ? ", {\"level\": \"error\", " : "{\"level\": \"error\", ");
+            text_obj(b, "message", failures->data[i]);
+            buf_putc(b, '}');
+        }
+        buf_putc(b, ']');
+    }
+    buf_puts(b, "}],\n");
     buf_puts(b, "      \"results\": [");
     int k = 0;
     for (int i = 0; i < d->list.len; i++) {
