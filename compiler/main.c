@@ -610,7 +610,7 @@ static int cmd_rf(Options *o, Program *p) {
     buf_free(&b);
     if (o->svg) {
         Buf s = {0};
-        rfview_svg(g, n, &s);
+        rfview_svg(g, n, o->warn.rf_min, &s);
         status = write_out(o->svg, s.data);
         buf_free(&s);
     }

@@ -537,7 +537,7 @@ void dot_write(const Graph *g, const Diags *d, Buf *out);
 ** rfview.c: `netc rf`: the growth of one layer's field, as text and SVG
 */
 void rfview_text(const Graph *g, const Node *n, Buf *out);
-void rfview_svg(const Graph *g, const Node *n, Buf *out);
+void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out);
 /* The last spatial layer of g (the default of `netc rf`), or NULL. */
 const Node *rfview_default(const Graph *g);
 

@@ -47,6 +47,14 @@ static int64_t centre_unit(const Node *n, int ax) {
     return n->shape.rank == 3 ? (n->shape.d[ax] - 1) / 2 : 0;
 }
 
+/* part / whole as a percentage: to the nearest whole, one decimal below 10. */
+static const char *percent(Arena *a, int64_t part, int64_t whole) {
+    double p = 100.0 * (double)part / (double)whole;
+    return p < 10 ? arena_printf(a, "%.1f%%", p) : arena_printf(a, "%.0f%%", p);
+}
+
+static bool covers_all(const Node *n, int64_t H, int64_t W);
+
 static const Node *input_of(const Graph *g, const Node *n) {
     if (n->rf_input < 0 || n->rf_input >= g->inputs.len)
         return NULL;
@@ -102,24 +110,29 @@ void rfview_text(const Graph *g, const Node *n, Buf *out) {
         buf_puts(&row, size);
         for (int k = utf8_len(size, strlen(size)); k < 10; k++)
             buf_putc(&row, ' ');
-        buf_printf(&row, "%-7s%-7s%lld×%lld (%lld%% × %lld%%)\n",
+        buf_printf(&row, "%-7s%-7s%lld×%lld (%s × %s)\n",
                    pair_text(a, x->rf[0].jump, x->rf[1].jump),
                    pair_text(a, x->rf[0].pad, x->rf[1].pad), (long long)ch, (long long)cw,
-                   (long long)(ch * 100 / H), (long long)(cw * 100 / W));
+                   percent(a, ch, H), percent(a, cw, W));
         buf_puts(out, row.data);
         buf_free(&row);
     }
-    buf_printf(out, "\n'%s' sees %lld×%lld of the %lld×%lld input.\n", n->name,
-               (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H, (long long)W);
+    if (covers_all(n, H, W))
+        buf_printf(out, "\n'%s': a %lld×%lld field covers the whole %lld×%lld input.\n", n->name,
+                   (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H, (long long)W);
+    else
+        buf_printf(out, "\n'%s' sees %lld×%lld of the %lld×%lld input.\n", n->name,
+                   (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H, (long long)W);
     free(chain);
 }
 
-/* Colours from light to dark along the path. */
+/* Colours along the path: the earliest (innermost) field darkest, the
+** layer's own (outermost) lightest, so nested rings read from the centre. */
 static const char *shade(Arena *a, int i, int len) {
-    double t = len > 1 ? (double)i / (len - 1) : 1.0;
-    int r = (int)(187 - t * (187 - 13));
-    int g = (int)(222 - t * (222 - 71));
-    int b = (int)(251 - t * (251 - 161));
+    double t = len > 1 ? (double)i / (len - 1) : 1.0; /* 0: innermost */
+    int r = (int)(21 + t * (200 - 21));
+    int g = (int)(101 + t * (230 - 101));
+    int b = (int)(192 + t * (250 - 192));
     return arena_printf(a, "#%02x%02x%02x", r, g, b);
 }
 
@@ -146,13 +159,39 @@ static Rect nearest_field(const Node *x, const int64_t centre2[2]) {
     return (Rect){start[0], start[1], x->rf[0].size, x->rf[1].size};
 }
 
-void rfview_svg(const Graph *g, const Node *n, Buf *out) {
+/* A round step for ticks: at most about 8 of them over n pixels. */
+static int64_t tick_step(int64_t n) {
+    static const int64_t steps[] = {1, 2, 5, 7, 10, 14, 16, 20, 25, 28, 32, 50, 56, 64, 100, 112, 128, 200, 224, 256, 500, 1000};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (n / steps[i] <= 8)
+            return steps[i];
+    return n / 8 + 1;
+}
+
+static bool covers_all(const Node *n, int64_t H, int64_t W) {
+    return n->rf[0].size >= H && n->rf[1].size >= W;
+}
+
+void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
     Arena *a = g->arena;
     const Node *in = input_of(g, n);
     int64_t H = in && in->shape.rank == 3 ? in->shape.d[0] : 1;
     int64_t W = in && in->shape.rank == 3 ? in->shape.d[1] : 1;
     const Node **chain = malloc(sizeof *chain * MAXCHAIN);
     int len = rf_chain(n, chain, MAXCHAIN);
+    /* keep the layers where the field grows: the first of each run of equal
+    ** fields, the run of the layer itself named after it */
+    int k = 0;
+    for (int i = 1; i < len; i++) {
+        const Node *prev = chain[i - 1], *x = chain[i];
+        if (x->rf[0].size != prev->rf[0].size || x->rf[1].size != prev->rf[1].size)
+            chain[k++] = x;
+    }
+    if (k == 0 || chain[k - 1]->rf[0].size != n->rf[0].size ||
+        chain[k - 1]->rf[1].size != n->rf[1].size)
+        k++;
+    chain[k - 1] = n;
+    len = k;
 
     /* the centre unit's field, and the corner unit's */
     int64_t cu[2] = {centre_unit(n, 0), centre_unit(n, 1)};
@@ -181,13 +220,19 @@ void rfview_svg(const Graph *g, const Node *n, Buf *out) {
     double cell = 480.0 / (double)(span > 0 ? span : 1);
     if (cell > 24)
         cell = 24;
-    double ox = 20 - (double)x0 * cell, oy = 60 - (double)y0 * cell;
+    double ox = 40 - (double)x0 * cell, oy = 90 - (double)y0 * cell;
     double draw_w = (double)(x1 - x0) * cell, draw_h = (double)(y1 - y0) * cell;
-    int legend_x = (int)(40 + draw_w);
-    int width = legend_x + 300;
-    int height = (int)(80 + draw_h);
-    if (height < 90 + 18 * (len + 3))
-        height = 90 + 18 * (len + 3);
+    int legend_x = (int)(70 + draw_w);
+    size_t longest = 32;
+    for (int i = 0; i < len; i++)
+        if (strlen(chain[i]->name) + 14 > longest)
+            longest = strlen(chain[i]->name) + 14;
+    enum { MAXLEGEND = 12 };
+    int shown = len < MAXLEGEND ? len : MAXLEGEND;
+    int width = legend_x + (int)(longest * 7.5) + 20;
+    int height = (int)(110 + draw_h);
+    if (height < 150 + 20 * (shown + 5))
+        height = 150 + 20 * (shown + 5);
 
     buf_printf(out,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 "
@@ -195,73 +240,123 @@ void rfview_svg(const Graph *g, const Node *n, Buf *out) {
                width, height, width, height);
     buf_printf(out, "<title>Receptive field of %s</title>\n", n->name);
     buf_printf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height);
+    if (covers_all(n, H, W))
+        buf_printf(out,
+                   "<text x=\"20\" y=\"26\" font-size=\"16\" font-weight=\"bold\">'%s': a %lld×%lld "
+                   "field covers the whole %lld×%lld input</text>\n",
+                   n->name, (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H,
+                   (long long)W);
+    else
+        buf_printf(out,
+                   "<text x=\"20\" y=\"26\" font-size=\"16\" font-weight=\"bold\">'%s' sees "
+                   "%lld×%lld of the %lld×%lld input</text>\n",
+                   n->name, (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H,
+                   (long long)W);
     buf_printf(out,
-               "<text x=\"20\" y=\"26\" font-size=\"16\" font-weight=\"bold\">'%s' sees "
-               "%lld×%lld of the %lld×%lld input</text>\n",
-               n->name, (long long)n->rf[0].size, (long long)n->rf[1].size, (long long)H,
-               (long long)W);
+               "<text x=\"20\" y=\"46\" fill=\"#555555\">network '%s', input '%s'%s</text>\n",
+               g->name, in ? in->name : "?",
+               cell >= 4 ? "; one square is one input pixel" : "; the dark frame is the input");
+    /* the padding zone, then the input */
     buf_printf(out,
-               "<text x=\"20\" y=\"46\" fill=\"#555555\">network '%s', input '%s'; one square "
-               "is one input pixel</text>\n",
-               g->name, in ? in->name : "?");
-    /* the input grid */
+               "<rect id=\"padding\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+               "fill=\"#eeeeee\"/>\n",
+               ox + (double)x0 * cell, oy + (double)y0 * cell, draw_w, draw_h);
     buf_printf(out,
                "<rect id=\"input\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-               "fill=\"#fafafa\" stroke=\"#9e9e9e\" stroke-width=\"1.5\"/>\n",
+               "fill=\"#ffffff\"/>\n",
                ox, oy, (double)W * cell, (double)H * cell);
-    if (cell >= 4) {
-        buf_puts(out, "<g stroke=\"#e0e0e0\" stroke-width=\"0.5\">\n");
-        for (int64_t r = 1; r < H; r++)
-            buf_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\"/>\n", ox,
-                       oy + (double)r * cell, ox + (double)W * cell, oy + (double)r * cell);
-        for (int64_t c = 1; c < W; c++)
-            buf_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\"/>\n",
-                       ox + (double)c * cell, oy, ox + (double)c * cell, oy + (double)H * cell);
-        buf_puts(out, "</g>\n");
-    }
-    /* the fields, outermost (the layer's) first so the inner ones stay visible */
-    for (int i = len - 1; i >= 1; i--) {
+    /* the fields, outermost (the layer's own) first */
+    for (int i = len - 1; i >= 0; i--) {
         const Rect *r = &rects[i];
         buf_printf(out,
                    "<rect class=\"field\" data-layer=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-                   "height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" "
-                   "stroke-width=\"1.5\"/>\n",
+                   "height=\"%.2f\" fill=\"%s\" stroke=\"#0d47a1\" stroke-width=\"1\"/>\n",
                    chain[i]->name, ox + (double)r->x * cell, oy + (double)r->y * cell,
-                   (double)r->w * cell, (double)r->h * cell, shade(a, i, len), shade(a, len - 1, len));
+                   (double)r->w * cell, (double)r->h * cell, shade(a, i, len));
     }
+    /* the grid over the fields, so the pixels can be counted */
+    if (cell >= 4) {
+        buf_puts(out, "<g stroke=\"#000000\" stroke-opacity=\"0.15\" stroke-width=\"0.5\">\n");
+        for (int64_t r = y0 + 1; r < y1; r++)
+            buf_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\"/>\n",
+                       ox + (double)x0 * cell, oy + (double)r * cell, ox + (double)x1 * cell,
+                       oy + (double)r * cell);
+        for (int64_t c = x0 + 1; c < x1; c++)
+            buf_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\"/>\n",
+                       ox + (double)c * cell, oy + (double)y0 * cell, ox + (double)c * cell,
+                       oy + (double)y1 * cell);
+        buf_puts(out, "</g>\n");
+    }
+    buf_printf(out,
+               "<rect class=\"input-frame\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+               "fill=\"none\" stroke=\"#212121\" stroke-width=\"2\"/>\n",
+               ox, oy, (double)W * cell, (double)H * cell);
+    /* ticks along the top and the left of the input */
+    int64_t step = tick_step(H > W ? H : W);
+    buf_puts(out, "<g font-size=\"10\" fill=\"#555555\">\n");
+    for (int64_t t = 0; t <= W; t += step)
+        buf_printf(out, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\">%lld</text>\n",
+                   ox + (double)t * cell, oy + (double)y0 * cell - 6, (long long)t);
+    for (int64_t t = step; t <= H; t += step)
+        buf_printf(out, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\">%lld</text>\n",
+                   ox + (double)x0 * cell - 4, oy + (double)t * cell + 4, (long long)t);
+    buf_puts(out, "</g>\n");
+    /* what --rf-min asks for, centred on the input */
+    double th = rf_min * (double)H, tw = rf_min * (double)W;
+    buf_printf(out,
+               "<rect class=\"target\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+               "fill=\"none\" stroke=\"#2e7d32\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>\n",
+               ox + ((double)W - tw) / 2 * cell, oy + ((double)H - th) / 2 * cell, tw * cell,
+               th * cell);
     buf_printf(out,
                "<rect class=\"corner\" data-layer=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
                "height=\"%.2f\" fill=\"none\" stroke=\"#d84315\" stroke-width=\"2\" "
                "stroke-dasharray=\"6 4\"/>\n",
                n->name, ox + (double)corner.x * cell, oy + (double)corner.y * cell,
                (double)corner.w * cell, (double)corner.h * cell);
-    /* the legend */
-    int ly = 70;
+    /* the legend: the layers where the field grows */
+    int ly = 100;
     buf_printf(out, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">Field of the centre unit</text>\n",
                legend_x, ly);
-    for (int i = len - 1; i >= 1; i--) {
-        ly += 18;
+    for (int j = 0; j < shown; j++) {
+        /* with many layers: the first few, a gap, the last ones */
+        int i = len - 1 - j;
+        if (len > MAXLEGEND && j >= MAXLEGEND - 3)
+            i = MAXLEGEND - 1 - j;
+        ly += 20;
+        if (len > MAXLEGEND && j == MAXLEGEND - 3) {
+            buf_printf(out, "<text x=\"%d\" y=\"%d\" fill=\"#555555\">… %d more</text>\n",
+                       legend_x + 20, ly, len - MAXLEGEND + 1);
+            ly += 20;
+        }
         buf_printf(out,
                    "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\" "
-                   "fill-opacity=\"0.55\" stroke=\"%s\"/>\n",
-                   legend_x, ly - 11, shade(a, i, len), shade(a, len - 1, len));
+                   "stroke=\"#0d47a1\"/>\n",
+                   legend_x, ly - 11, shade(a, i, len));
         buf_printf(out, "<text x=\"%d\" y=\"%d\">%s: %lld×%lld</text>\n", legend_x + 20, ly,
                    chain[i]->name, (long long)chain[i]->rf[0].size, (long long)chain[i]->rf[1].size);
     }
-    ly += 26;
+    ly += 30;
     buf_printf(out,
                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d84315\" stroke-width=\"2\" "
                "stroke-dasharray=\"6 4\"/>\n",
                legend_x, ly - 4, legend_x + 14, ly - 4);
     buf_printf(out, "<text x=\"%d\" y=\"%d\">field of the corner unit (0, 0)</text>\n",
                legend_x + 20, ly);
-    ly += 18;
+    ly += 20;
     buf_printf(out,
-               "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"#fafafa\" "
-               "stroke=\"#9e9e9e\"/>\n",
+               "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#2e7d32\" stroke-width=\"1.5\" "
+               "stroke-dasharray=\"2 3\"/>\n",
+               legend_x, ly - 4, legend_x + 14, ly - 4);
+    buf_printf(out, "<text x=\"%d\" y=\"%d\">%g of the input (--rf-min)</text>\n", legend_x + 20, ly,
+               rf_min);
+    ly += 20;
+    buf_printf(out,
+               "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"#ffffff\" "
+               "stroke=\"#212121\" stroke-width=\"2\"/>\n",
                legend_x, ly - 11);
-    buf_printf(out, "<text x=\"%d\" y=\"%d\">input, %lld×%lld</text>\n", legend_x + 20, ly,
-               (long long)H, (long long)W);
+    buf_printf(out, "<text x=\"%d\" y=\"%d\">input, %lld×%lld; grey: padding</text>\n",
+               legend_x + 20, ly, (long long)H, (long long)W);
     buf_puts(out, "</svg>\n");
     free(rects);
     free(chain);

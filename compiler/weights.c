@@ -343,9 +343,8 @@ bool weights_load(const Graph *g, const char *path, bool allow_extra, Diags *d,
     char *buf = read_file(path, &len);
     if (!buf) {
         const char *why = strerror(errno);
-        Diag *e = diag_error(d, source_new(d->arena, path, path, "", 0), (Span){0, 0, 0, 0},
-                             "weights", "cannot read '%s': %s", path, why);
-        (void)e;
+        diag_error(d, source_new(d->arena, path, path, "", 0), (Span){0, 0, 0, 0}, "weights",
+                   "cannot read '%s': %s", path, why);
         return false;
     }
     bool ok = weights_bind(g, (const unsigned char *)buf, len, path, allow_extra, d, out);

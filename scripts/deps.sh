@@ -3,7 +3,7 @@
 # Safe to run again: it installs nothing that is already there.
 set -eu
 
-need="gcc make cmake flex bison libcmocka-dev libcjson-dev python3 python3-jsonschema graphviz"
+need="gcc make cmake flex bison git libcmocka-dev libcjson-dev python3 python3-jsonschema graphviz"
 # python3-jsonschema validates the SARIF output and graphviz the DOT output
 # in the tests. clang (with libFuzzer) builds the fuzz target; optional.
 want="clang libclang-rt-14-dev"
