@@ -19,7 +19,7 @@ static bool count_none(Node *n) {
 static bool count_conv(Node *n) {
     int64_t in = n->in[0]->shape.d[2];
     int64_t out = n->shape.d[2];
-    int64_t per, w, macs;
+    int64_t per = 0, w = 0, macs = 0;
     bool ok = ck_mul(n->kernel[0], n->kernel[1], &per) && ck_mul(per, in / n->groups, &per) &&
               ck_mul(per, out, &w) && ck_mul(n->shape.d[0], n->shape.d[1], &macs) &&
               ck_mul(macs, w, &macs);

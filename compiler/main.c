@@ -631,6 +631,10 @@ static int cmd_build(Options *o, Program *p) {
         return usage_error("%s", "build needs --weights FILE.safetensors or --random-weights=SEED");
     if (r->weights && o->have_seed)
         return usage_error("%s", "give --weights or --random-weights, not both");
+    if (r->weights && access(r->weights, R_OK) != 0) {
+        fprintf(stderr, "netc: error: cannot read '%s': %s\n", r->weights, strerror(errno));
+        return EXIT_USAGE;
+    }
     const char *emit = o->emit;
     if (!emit)
         emit = ends_with(r->out, ".c") ? "c" : ends_with(r->out, ".o") ? "obj"

@@ -365,17 +365,9 @@ static uint64_t splitmix64(uint64_t *s) {
     return z ^ (z >> 31);
 }
 
-static uint64_t fnv1a(const char *s) {
-    uint64_t h = 0xCBF29CE484222325u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001B3u;
-    return h;
-}
-
-/* Uniform in [lo, hi): 53 random bits, so the same on every host. */
-static float uniform(uint64_t *s, double lo, double hi) {
-    double u = (double)(splitmix64(s) >> 11) * (1.0 / 9007199254740992.0);
-    return (float)(lo + (hi - lo) * u);
+/* u in [0, 1) from the top 24 bits: exactly representable everywhere. */
+static double unit(uint64_t *s) {
+    return (double)(splitmix64(s) >> 40) / 16777216.0;
 }
 
 static int64_t fan_in(const Node *n) {
@@ -388,12 +380,22 @@ static int64_t fan_in(const Node *n) {
     return 1;
 }
 
+/* One splitmix64 stream for the whole network, in a documented order, so
+** that a test script can make the very same floats (docs/build.md): the
+** layers in source order; per layer weight, bias, running_mean,
+** running_var; each tensor in row-major order of its PyTorch shape. With
+** u = (next >> 40) / 2^24: conv, depthwise and dense values are
+** float((2u − 1)·b) with b = 1/√fan_in (PyTorch's default bound); batchnorm
+** gets gamma = float(1 + 0.1(2u − 1)), beta and the running mean
+** float(0.1(2u − 1)), the running variance float(0.5 + u). */
 void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
     set_init(g, out);
+    uint64_t s = seed;
     for (int i = 0; i < g->nodes.len; i++) {
         const Node *n = graph_node(g, i);
         if (n->bad || !op_has_weights(n->op))
             continue;
+        double bound = 1.0 / sqrt((double)fan_in(n));
         for (int k = 0; k < NSUFFIX; k++) {
             int rank;
             int64_t shape[4], count = 1;
@@ -409,31 +411,19 @@ void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
                 fputs("netc: out of memory\n", stderr);
                 exit(1);
             }
-            /* the stream of tensor "NAME.SUFFIX" */
-            char *key = malloc(strlen(n->name) + strlen(suffixes[k]) + 2);
-            if (!key) {
-                fputs("netc: out of memory\n", stderr);
-                exit(1);
+            for (int64_t j = 0; j < count; j++) {
+                double u = unit(&s);
+                double v;
+                if (n->op != OP_batchnorm)
+                    v = (2.0 * u - 1.0) * bound;
+                else if (k == 0)
+                    v = 1.0 + 0.1 * (2.0 * u - 1.0);
+                else if (k == 3)
+                    v = 0.5 + u;
+                else
+                    v = 0.1 * (2.0 * u - 1.0);
+                p[j] = (float)v;
             }
-            sprintf(key, "%s.%s", n->name, suffixes[k]);
-            uint64_t s = seed ^ fnv1a(key);
-            free(key);
-            (void)splitmix64(&s);
-            double lo, hi;
-            if (n->op == OP_batchnorm) {
-                /* gamma ≈ 1, beta ≈ 0, mean ≈ 0, var in [0.5, 1.5] */
-                static const double base[NSUFFIX] = {1.0, 0.0, 0.0, 1.0};
-                static const double spread[NSUFFIX] = {0.1, 0.1, 0.1, 0.5};
-                lo = base[k] - spread[k];
-                hi = base[k] + spread[k];
-            } else {
-                int64_t fi = fan_in(n);
-                double bound = fi > 0 ? 1.0 / sqrt((double)fi) : 1.0;
-                lo = -bound;
-                hi = bound;
-            }
-            for (int64_t j = 0; j < count; j++)
-                p[j] = uniform(&s, lo, hi);
             *slot(&out->w[n->id], k) = p;
         }
     }
