@@ -162,6 +162,27 @@ void diag_sort(Diags *d) {
 static const char *sev_name[] = {"note", "warning", "error"};
 static const char *sev_color[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
 
+/* Source text as it may be shown on a terminal: control characters (but
+** tabs), NUL and bytes that are not UTF-8 become '?', one for one, so the
+** caret still lines up and no escape sequence reaches the terminal. */
+static void put_source(FILE *out, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (p[i] == '\t' || (p[i] >= 0x20 && p[i] < 0x7F)) {
+            fputc(p[i++], out);
+            continue;
+        }
+        int len = p[i] >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+        if (len) {
+            fwrite(p + i, 1, (size_t)len, out);
+            i += (size_t)len;
+        } else {
+            fputc('?', out);
+            i++;
+        }
+    }
+}
+
 /* Byte offset of character `chars` (0-based) of line[0..len). */
 static int char_offset(const char *line, int len, int chars) {
     int i = 0;
@@ -189,7 +210,9 @@ static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, b
     int from = char_offset(line, len, first);
     int to = char_offset(line, len, last);
     const char *lead = first > 0 ? "..." : "";
-    fprintf(out, "%5d | %s%.*s%s\n", s.line, lead, to - from, line + from, last < nchars ? "..." : "");
+    fprintf(out, "%5d | %s", s.line, lead);
+    put_source(out, line + from, (size_t)(to - from));
+    fprintf(out, "%s\n", last < nchars ? "..." : "");
     fprintf(out, "      | %s", first > 0 ? "   " : "");
     /* walk characters up to the column, keeping tabs so the caret lines up */
     int c = first + 1, i = from;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static int utf8_seq(const unsigned char *s, size_t n) {
+int utf8_seq(const unsigned char *s, size_t n) {
     if (s[0] < 0x80)
         return 1;
     int len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
@@ -19,6 +19,10 @@ static int utf8_seq(const unsigned char *s, size_t n) {
     for (int i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
     return len;
 }
 

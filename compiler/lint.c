@@ -161,8 +161,12 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
         }
         buf_printf(&b, " → %s at '%s'", field_text(d->arena, chain[i]), chain[i]->name);
     }
-    if (!first)
+    if (!first) {
         first = n;
+        buf_free(&b);
+        buf_printf(&b, "the field never grows: it stays 1×1 from '%s' to '%s'", chain[0]->name,
+                   n->name);
+    }
     diag_note(d, gd, first->file, first->span, "%s", b.data);
     buf_free(&b);
 

@@ -118,7 +118,8 @@ bool memplan_build(const Graph *g, MemPlan *p) {
         int64_t wb;
         if (!ck_mul(x->params, 4, &wb) || !ck_add(p->weights, wb, &p->weights))
             ok = false;
-        if (x->op != OP_input && !ck_add(p->naive, p->bytes[i], &p->naive))
+        /* aligned as the plan's buffers are, so the two compare */
+        if (x->op != OP_input && !ck_add(p->naive, align_up(p->bytes[i]), &p->naive))
             ok = false;
     }
     if (!ok) {

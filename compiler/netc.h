@@ -72,6 +72,9 @@ bool ck_mul(int64_t a, int64_t b, int64_t *r);
 /* 1234567 -> "1,234,567", into a caller's buffer of at least 32 bytes. */
 char *fmt_thousands(char *out, int64_t v);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid
+** (overlong forms and surrogates are invalid). */
+int utf8_seq(const unsigned char *s, size_t n);
 /* Number of UTF-8 characters in s[0..n). */
 int utf8_len(const char *s, size_t n);
 
@@ -115,6 +118,9 @@ SourceFile *source_new(Arena *a, const char *path, const char *display,
                        const char *text, size_t len);
 /* Text of line `line` (without the newline), and its length in bytes. */
 const char *source_line(const SourceFile *f, int line, int *len);
+/* Source files larger than this are refused (EFBIG): line offsets are
+** ints, and no network description is that long. */
+#define SOURCE_MAX_BYTES (256u << 20)
 /* Reads a whole file; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
 
@@ -486,7 +492,8 @@ struct MemPlan {
     int64_t arena;     /* bytes of the arena, the plan's peak */
     int64_t peak_live; /* the most bytes live at one step */
     int peak_node;     /* the layer at that step, -1 if none */
-    int64_t naive;     /* the sum of every layer's output, no sharing */
+    int64_t naive;     /* every layer's output in a buffer of its own,
+                          64-byte aligned as in the plan */
     int64_t weights;   /* bytes of all parameters as float32 */
 };
 

@@ -22,7 +22,7 @@
 
 /* Bounds on what a block expansion may produce: past them a file is a
 ** mistake or an attack, and netc says so instead of running out of memory. */
-enum { MAX_NODES = 1000000, MAX_CALL_DEPTH = 100 };
+enum { MAX_NODES = 250000, MAX_CALL_DEPTH = 100 };
 
 /* A hash map from names to nodes, in the arena. */
 typedef struct Entry {
@@ -150,6 +150,10 @@ static const char *value_str(Ctx *c, const Value *v) {
         for (int i = 0; i < v->n; i++) {
             if (i)
                 buf_puts(&b, ", ");
+            if (b.len > 60) { /* a message quotes a value, not a file */
+                buf_puts(&b, "...");
+                break;
+            }
             buf_puts(&b, value_str(c, &v->elems[i]));
         }
         if (v->n == 1)
@@ -730,7 +734,8 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
         if (!sc->prev && st->args.len == 0) {
             if (!c->quiet_start)
                 err(c, sc, st->callee.span, "syntax",
-                "the first statement of a network must be an input, saw %s", info->name);
+                "the first statement of a network must be an input, saw '%s'", info->name);
+            c->quiet_start = true; /* and do not also say the network has no input */
             ok = false;
         }
     }
@@ -821,14 +826,18 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     const char *full = arena_printf(c->a, "%s%s", sc->prefix, local);
     Span at = st->target.name ? st->target.span : st->callee.span;
 
-    if (on_site_chain(sc->site, b->id.name)) {
-        err(c, sc, st->callee.span, "recursion", "block '%s' calls itself", b->id.name);
-        define(c, sc, local, full, NULL, at, !st->target.name);
-        return;
-    }
-    if (site_depth(sc->site) >= MAX_CALL_DEPTH) {
-        err(c, sc, st->callee.span, "recursion", "blocks nested more than %d deep",
-            MAX_CALL_DEPTH);
+    if (on_site_chain(sc->site, b->id.name) || site_depth(sc->site) >= MAX_CALL_DEPTH) {
+        if (on_site_chain(sc->site, b->id.name))
+            err(c, sc, st->callee.span, "recursion", "block '%s' calls itself", b->id.name);
+        else
+            err(c, sc, st->callee.span, "recursion", "blocks nested more than %d deep",
+                MAX_CALL_DEPTH);
+        /* define the name, as a bad node, so its uses are quiet */
+        Node *n = new_node(c, sc, OP_linear, full, st);
+        n->bad = true;
+        define(c, sc, local, full, n, at, !st->target.name);
+        add_node(c, n);
+        sc->prev = n;
         return;
     }
 
@@ -850,6 +859,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
         if (!c->quiet_start)
             err(c, sc, st->callee.span, "syntax",
             "the first statement of a network must be an input, saw block '%s'", b->id.name);
+        c->quiet_start = true;
         ok = false;
     }
     if (ok && nin != b->tparams.len) {
@@ -865,6 +875,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
         pnames[i] = ((Param *)b->vparams.data[i])->id.name;
     bool *given = arena_alloc(c->a, sizeof(bool) * (size_t)(b->vparams.len + 1));
     Value *gv = arena_alloc(c->a, sizeof(Value) * (size_t)(b->vparams.len + 1));
+    bool unknown_param = false; /* a misspelt parameter: "needs a value" would say it twice */
     for (int i = 0; i < st->kwargs.len; i++) {
         const Kwarg *kw = st->kwargs.data[i];
         int k = -1;
@@ -875,6 +886,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
             err(c, sc, kw->key.span, "unknown-attribute", "block '%s' has no parameter '%s'%s",
                 b->id.name, kw->key.name, did_you_mean(c, kw->key.name, pnames, b->vparams.len));
             ok = false;
+            unknown_param = true;
             continue;
         }
         if (given[k]) {
@@ -899,8 +911,9 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
             if (v.kind == V_NONE)
                 ok = false;
         } else {
-            err(c, sc, st->callee.span, "missing-attribute", "block '%s' needs a value for '%s'",
-                b->id.name, pm->id.name);
+            if (!unknown_param)
+                err(c, sc, st->callee.span, "missing-attribute", "block '%s' needs a value for '%s'",
+                    b->id.name, pm->id.name);
             ok = false;
             continue;
         }
@@ -1055,7 +1068,7 @@ Graph *resolve_network(Program *p, NetAst *net) {
         check_blocks(&c, net->file);
     Scope top = {.prefix = "", .file = net->file};
     walk(&c, &top, &net->stmts);
-    if (g->inputs.len == 0 && !c.too_big && !net->had_errors)
+    if (g->inputs.len == 0 && !c.too_big && !c.quiet_start)
         diag_error(c.d, net->file, net->id.span, "syntax", "network '%s' has no input",
                    net->id.name);
     if (!g->explicit_outputs) {

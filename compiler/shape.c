@@ -119,15 +119,16 @@ static bool shape_window(Node *n, Diags *d) {
     int64_t out[2];
     int64_t ke[2];
     for (int ax = 0; ax < 2; ax++) {
-        ke[ax] = n->op == OP_zeropad2d ? 1 : eff_kernel(n, ax);
         if (n->op == OP_zeropad2d)
             n->kernel[ax] = 1;
-        if (ke[ax] < 1 || n->dilation[ax] > INT64_MAX / 4 || n->kernel[ax] > INT64_MAX / 4 ||
-            (n->kernel[ax] > 1 && n->dilation[ax] > INT64_MAX / 4 / n->kernel[ax])) {
+        /* check before computing: d·(k − 1) + 1 must not overflow */
+        int64_t span;
+        if (!ck_mul(n->dilation[ax], n->kernel[ax] - 1, &span) || span > INT64_MAX / 4) {
             shape_error(d, n, "%s '%s': kernel and dilation are too large", op_info[n->op].name,
                         n->name);
             return false;
         }
+        ke[ax] = n->op == OP_zeropad2d ? 1 : eff_kernel(n, ax);
         if (n->pad_same)
             same_padding(n, ax, is->d[ax], ke[ax]);
     }

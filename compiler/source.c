@@ -5,11 +5,13 @@
 ** again. Columns count characters, not bytes (CLI.md): the lexer counts
 ** them as it goes, and the caret line is built from the same count.
 */
+#define _POSIX_C_SOURCE 200809L
 #include "netc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 SourceFile *source_new(Arena *a, const char *path, const char *display,
                        const char *text, size_t len) {
@@ -52,6 +54,12 @@ char *read_file(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        errno = EISDIR;
+        return NULL;
+    }
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
@@ -60,6 +68,13 @@ char *read_file(const char *path, size_t *len) {
         return NULL;
     }
     for (;;) {
+        if (n > SOURCE_MAX_BYTES) {
+            /* /dev/zero, or a file no one wrote by hand */
+            free(buf);
+            fclose(fp);
+            errno = EFBIG;
+            return NULL;
+        }
         if (n == cap) {
             char *p = realloc(buf, cap * 2);
             if (!p) {
@@ -76,11 +91,11 @@ char *read_file(const char *path, size_t *len) {
         if (got == 0)
             break;
     }
-    int err = ferror(fp);
+    int err = ferror(fp) ? (errno ? errno : EIO) : 0;
     fclose(fp);
     if (err) {
         free(buf);
-        errno = EIO;
+        errno = err;
         return NULL;
     }
     *len = n;

@@ -473,8 +473,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
     }
     buf_printf(&b, ", saw %s", token_text(ps, tok, loc));
     Span at = *loc;
-    /* a token missing at the end of a line: say so where it is missing */
-    if (ps->prev_end.line > 0 && loc->line > ps->prev_end.line) {
+    /* a terminator missing at the end of a line: say so where it is missing */
+    bool terminator = false;
+    for (int i = 0; i < n; i++)
+        terminator = terminator || strcmp(yysymbol_name(exp[i]), "';'") == 0 ||
+                     strcmp(yysymbol_name(exp[i]), "')'") == 0;
+    if (terminator && ps->prev_end.line > 0 && loc->line > ps->prev_end.line) {
         buf_printf(&b, " on line %d", loc->line);
         at = ps->prev_end;
     }
