@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -30,6 +31,9 @@ typedef struct Options {
     const char *layer;  /* rf --layer */
     const char *svg;    /* rf --svg */
     BuildRequest build; /* build */
+    Vec inputs;         /* run --input */
+    const char *top;    /* run --top */
+    Vec outputs;        /* run -o */
     const char *emit;   /* build --emit */
     bool have_seed;
 } Options;
@@ -42,6 +46,8 @@ static const char *usage_text =
     "  summary FILE      the layer table: shape, params, MACs, receptive field, memory\n"
     "  graph FILE        the network as Graphviz DOT, or SVG where dot is installed\n"
     "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
+    "  build FILE -o OUT C inference code (OUT.c) or a standalone binary (OUT)\n"
+    "  run FILE          build and run once: --weights W --input X [--top=K]\n"
     "  help [TOPIC]      this text, a command's, or 'warnings'\n"
     "\n"
     "common options:\n"
@@ -116,6 +122,33 @@ static const struct {
      "  --layer NAME                the layer (default: the last spatial one)\n"
      "  --svg FILE                  also write the picture to FILE\n"
      "  --network NAME              the network, where the file holds several\n"},
+    {"build",
+     "usage: netc build [options] FILE -o OUT\n"
+     "\n"
+     "Compiles FILE's network and its weights to C99 inference code that needs\n"
+     "only libc and libm and allocates nothing at run time (-o OUT.c writes OUT.c\n"
+     "and OUT.h), or to a standalone binary (-o OUT, built with $CC, default cc):\n"
+     "    OUT IN.npy... [--top=K] [-o OUT.npy]...\n"
+     "\n"
+     "options:\n"
+     "  --weights FILE              the weights, safetensors with PyTorch's names\n"
+     "  --random-weights=SEED       deterministic weights instead, for benchmarks\n"
+     "  --allow-extra-weights       tensors the network does not use are warnings\n"
+     "  --weights-file=FILE.bin     C output: weights in FILE.bin, loaded at start by\n"
+     "                              NAME_load_weights(path), not in the .c file\n"
+     "  --emit=c|exe                the output kind, when -o's extension does not say\n"
+     "  --network NAME              the network, where the file holds several\n"
+     "\n"
+     "Environment: CC (default cc), NETC_CFLAGS (default -O2), NETC_KEEP_BUILD=1\n"
+     "keeps the generated sources of a binary.\n"},
+    {"run",
+     "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
+     "\n"
+     "Builds FILE's network as a standalone binary in a temporary directory and\n"
+     "runs it once on the inputs (.npy float32, or raw float32; one --input per\n"
+     "network input, in declaration order): prints the output, its K largest\n"
+     "values with --top=K, or writes .npy files with -o. --random-weights=SEED\n"
+     "may replace --weights.\n"},
 };
 
 static int help_warnings(void) {
@@ -232,6 +265,13 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v)
                 return usage_error("%s needs a file name", "-o");
             o->output = v;
+            vec_push(a, &o->outputs, (void *)v);
+        } else if ((v = flag_value(argc, argv, &i, "--input"))) {
+            if (!*v)
+                return usage_error("%s needs a file name", "--input");
+            vec_push(a, &o->inputs, (void *)v);
+        } else if ((v = flag_value(argc, argv, &i, "--top"))) {
+            o->top = v;
         } else if ((v = flag_value(argc, argv, &i, "--layer"))) {
             if (!*v)
                 return usage_error("%s needs a layer name", "--layer");
@@ -674,6 +714,50 @@ static int cmd_build(Options *o, Program *p) {
     return status || d->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
+/* `netc run`: build a binary into a temporary directory, run it once. */
+static int cmd_run(Options *o, Program *p) {
+    if (o->inputs.len == 0)
+        return usage_error("%s", "run needs --input FILE (one per network input)");
+    char dir[] = "/tmp/netc-run-XXXXXX";
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "netc: error: cannot make a temporary directory: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    const char *bin = arena_printf(p->arena, "%s/model", dir);
+    Vec outs = o->outputs;
+    o->output = bin;
+    o->emit = "exe";
+    int status = cmd_build(o, p);
+    if (status == EXIT_OK) {
+        char *argv[64];
+        int n = 0;
+        argv[n++] = (char *)bin;
+        for (int i = 0; i < o->inputs.len && n < 40; i++)
+            argv[n++] = o->inputs.data[i];
+        if (o->top)
+            argv[n++] = arena_printf(p->arena, "--top=%s", o->top);
+        for (int i = 0; i < outs.len && n < 60; i++) {
+            argv[n++] = "-o";
+            argv[n++] = outs.data[i];
+        }
+        argv[n] = NULL;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execv(bin, argv);
+            _exit(127);
+        }
+        int ws = 0;
+        if (pid < 0 || waitpid(pid, &ws, 0) < 0)
+            status = EXIT_USAGE;
+        else
+            status = WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_ERRORS;
+    }
+    unlink(bin);
+    rmdir(dir);
+    return status;
+}
+
 static int cmd_help(int argc, char **argv) {
     if (argc <= 2) {
         fputs(usage_text, stdout);
@@ -691,7 +775,7 @@ static int cmd_help(int argc, char **argv) {
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, warnings)\n",
+    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, warnings)\n",
             topic);
     return EXIT_USAGE;
 }
@@ -725,7 +809,7 @@ int main(int argc, char **argv) {
     o.budgets = (Budgets){-1, -1, -1, NULL, NULL, NULL};
     int status;
     if (strcmp(cmd, "check") != 0 && strcmp(cmd, "summary") != 0 && strcmp(cmd, "graph") != 0 &&
-        strcmp(cmd, "rf") != 0 && strcmp(cmd, "build") != 0) {
+        strcmp(cmd, "rf") != 0 && strcmp(cmd, "build") != 0 && strcmp(cmd, "run") != 0) {
         status = usage_error("unknown command '%s'", cmd);
         arena_free(&arena);
         return status;
@@ -748,6 +832,8 @@ int main(int argc, char **argv) {
         status = cmd_graph(&o, &p);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(&o, &p);
+    else if (strcmp(cmd, "run") == 0)
+        status = cmd_run(&o, &p);
     else
         status = cmd_rf(&o, &p);
     fflush(stdout);
