@@ -1,0 +1,1 @@
+check --format=json tests/golden/errors/import-error-in-block.net

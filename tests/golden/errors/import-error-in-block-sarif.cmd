@@ -1,0 +1,1 @@
+check --format=sarif tests/golden/errors/import-error-in-block.net

@@ -1,0 +1,1 @@
+check --network nope examples/seed.net

@@ -1,0 +1,1 @@
+summary examples/alexnet.net

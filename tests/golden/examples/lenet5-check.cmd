@@ -1,0 +1,1 @@
+check examples/lenet5.net

@@ -1,0 +1,1 @@
+summary examples/lenet5.net

@@ -1,0 +1,1 @@
+check examples/resnet18.net

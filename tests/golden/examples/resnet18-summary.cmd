@@ -1,0 +1,1 @@
+summary examples/resnet18.net

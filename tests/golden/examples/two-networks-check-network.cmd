@@ -1,0 +1,1 @@
+check --network=small tests/golden/examples/two-networks.net

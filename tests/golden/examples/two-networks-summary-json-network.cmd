@@ -1,0 +1,1 @@
+summary --format=json --network tiny tests/golden/examples/two-networks.net

@@ -1,0 +1,1 @@
+summary --format=json tests/golden/examples/two-networks.net

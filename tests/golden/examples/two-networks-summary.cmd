@@ -1,0 +1,1 @@
+summary tests/golden/examples/two-networks.net

@@ -1,0 +1,1 @@
+check examples/vgg16.net

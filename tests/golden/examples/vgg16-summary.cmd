@@ -1,0 +1,1 @@
+summary examples/vgg16.net

@@ -1,0 +1,1 @@
+check --rf-min=1.5 examples/seed.net

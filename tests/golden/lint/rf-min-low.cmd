@@ -1,0 +1,1 @@
+check --rf-min=0.2 tests/golden/lint/rf-coverage.net

@@ -1,0 +1,1 @@
+summary --format=json tests/golden/lint/rf-misaligned.net

@@ -1,0 +1,1 @@
+summary tests/golden/lint/stride-gap-ok.net

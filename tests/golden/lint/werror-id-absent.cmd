@@ -1,0 +1,1 @@
+check -Werror=stride-gap examples/seed.net

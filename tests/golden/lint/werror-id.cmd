@@ -1,0 +1,1 @@
+check -Werror=param-hotspot examples/seed.net

@@ -1,0 +1,1 @@
+check -Werror --format=json tests/golden/lint/rf-coverage.net

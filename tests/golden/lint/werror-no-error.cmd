@@ -1,0 +1,1 @@
+check -Werror -Wno-error=param-hotspot examples/seed.net

@@ -1,0 +1,1 @@
+check --format=sarif -Werror=param-hotspot examples/seed.net examples/mnist.net

@@ -1,0 +1,1 @@
+check -Werror tests/golden/lint/rf-coverage.net

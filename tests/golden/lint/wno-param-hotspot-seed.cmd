@@ -1,0 +1,1 @@
+check -Wno-param-hotspot examples/seed.net

@@ -1,0 +1,1 @@
+check -Wno-rf-coverage tests/golden/lint/rf-coverage.net

@@ -1,0 +1,1 @@
+check -Wstride-gaps examples/seed.net
