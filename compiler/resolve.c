@@ -58,7 +58,7 @@ static Entry *map_find(Map *m, const char *key) {
 
 static void map_put(Arena *a, Map *m, const char *key, Node *n, const SourceFile *f, Span s) {
     if ((m->len + 1) * 2 > m->cap) {
-        int cap = m->cap ? m->cap * 2 : 16;
+        int cap = m->cap ? m->cap * 2 : 4;
         Entry *slots = arena_alloc(a, sizeof(Entry) * (size_t)cap);
         for (int i = 0; i < m->cap; i++) {
             Entry *e = &m->slots[i];
