@@ -571,6 +571,14 @@ static void emit_header(const Emit *e, Buf *b) {
 static void emit_weights(const Emit *e, Buf *b) {
     const Lowered *l = e->l;
     int64_t n = l->nblob ? l->nblob : 1;
+    if (l->nblob == 0) {
+        /* no layer reads a constant: nothing to define, nothing unused */
+        if (e->o->weights_bin)
+            buf_printf(b,
+                       "int %s_load_weights(const char *path)\n{\n    (void)path;\n    return 0;\n}\n\n",
+                       e->prefix);
+        return;
+    }
     if (e->o->weights_extern) {
         buf_printf(b, "extern const float netc_%s_weights[%lld];\n", e->prefix, (long long)n);
         buf_printf(b, "#define NETC_W netc_%s_weights\n\n", e->prefix);
