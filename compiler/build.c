@@ -172,7 +172,7 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
         const char *cflags = getenv("NETC_CFLAGS");
         char *argv[128];
         int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
-        n += split_words(a, cflags && *cflags ? cflags : "-O2", argv + n, 32);
+        n += split_words(a, cflags && *cflags ? cflags : "-O3", argv + n, 32);
         argv[n++] = "-std=c99";
         argv[n++] = "-I";
         argv[n++] = dir;

@@ -139,7 +139,7 @@ static const struct {
      "  --emit=c|exe                the output kind, when -o's extension does not say\n"
      "  --network NAME              the network, where the file holds several\n"
      "\n"
-     "Environment: CC (default cc), NETC_CFLAGS (default -O2), NETC_KEEP_BUILD=1\n"
+     "Environment: CC (default cc), NETC_CFLAGS (default -O3), NETC_KEEP_BUILD=1\n"
      "keeps the generated sources of a binary.\n"},
     {"run",
      "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
