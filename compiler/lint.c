@@ -305,7 +305,7 @@ static void bias_before_norm(Diags *d, const Node *n) {
 }
 
 static void param_hotspot(const Graph *g, Diags *d, const Node *n) {
-    if (g->params < 100000 || n->params * 2 <= g->params)
+    if (g->params < 100000 || n->params <= g->params / 2) /* more than half */
         return;
     char total[32];
     fmt_thousands(total, g->params);

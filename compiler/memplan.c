@@ -25,6 +25,8 @@
 enum { ALIGN = 64 };
 
 static int64_t align_up(int64_t n) {
+    if (n > INT64_MAX - ALIGN)
+        return INT64_MAX; /* the caller's checked sum then fails */
     return (n + ALIGN - 1) / ALIGN * ALIGN;
 }
 

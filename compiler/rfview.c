@@ -35,7 +35,10 @@ static const char *pair_text(Arena *a, int64_t h, int64_t w) {
 
 /* How many input positions the field of unit i covers on one axis. */
 static int64_t covered(const Field *f, int64_t i, int64_t in) {
-    int64_t start = i * f->jump - f->pad, end = start + f->size; /* [start, end) */
+    int64_t start, end; /* [start, end) */
+    if (!ck_mul(i, f->jump, &start) || __builtin_sub_overflow(start, f->pad, &start) ||
+        !ck_add(start, f->size, &end))
+        return 0;
     if (start < 0)
         start = 0;
     if (end > in)
@@ -172,6 +175,20 @@ static bool covers_all(const Node *n, int64_t H, int64_t W) {
     return n->rf[0].size >= H && n->rf[1].size >= W;
 }
 
+/* Can the fields of the path be drawn: every coordinate within 2^40 pixels? */
+static bool drawable(const Node **chain, int len) {
+    const int64_t lim = (int64_t)1 << 40;
+    for (int i = 0; i < len; i++)
+        for (int ax = 0; ax < 2; ax++) {
+            const Field *f = &chain[i]->rf[ax];
+            int64_t units = chain[i]->shape.rank == 3 ? chain[i]->shape.d[ax] : 1, reach;
+            if (f->size > lim || f->pad > lim || f->jump > lim ||
+                !ck_mul(units, f->jump, &reach) || reach > lim)
+                return false;
+        }
+    return true;
+}
+
 void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
     Arena *a = g->arena;
     const Node *in = input_of(g, n);
@@ -179,6 +196,12 @@ void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
     int64_t W = in && in->shape.rank == 3 ? in->shape.d[1] : 1;
     const Node **chain = malloc(sizeof *chain * MAXCHAIN);
     int len = rf_chain(n, chain, MAXCHAIN);
+    if (!drawable(chain, len) || H > ((int64_t)1 << 40) || W > ((int64_t)1 << 40)) {
+        buf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"60\">"
+                      "<text x=\"10\" y=\"30\">this field is too large to draw</text></svg>\n");
+        free(chain);
+        return;
+    }
     /* keep the layers where the field grows: the first of each run of equal
     ** fields, the run of the layer itself named after it */
     int k = 0;
