@@ -638,6 +638,17 @@ static void add_node(Ctx *c, Node *n) {
         vec_push(c->a, &n->in[i]->users, n);
 }
 
+/* A statement that failed still defines its name, as a bad node, so its
+** uses are quiet: one mistake, one error. */
+static void define_bad(Ctx *c, Scope *sc, const Stmt *st, const char *local, const char *full) {
+    Node *n = new_node(c, sc, OP_linear, full, st);
+    n->bad = true;
+    define(c, sc, local, full, n, st->target.name ? st->target.span : st->callee.span,
+           !st->target.name);
+    add_node(c, n);
+    sc->prev = n;
+}
+
 static const Block *find_block(const SourceFile *f, const char *name) {
     for (int i = 0; i < f->blocks.len; i++) {
         const Block *b = f->blocks.data[i];
@@ -832,12 +843,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
         else
             err(c, sc, st->callee.span, "recursion", "blocks nested more than %d deep",
                 MAX_CALL_DEPTH);
-        /* define the name, as a bad node, so its uses are quiet */
-        Node *n = new_node(c, sc, OP_linear, full, st);
-        n->bad = true;
-        define(c, sc, local, full, n, at, !st->target.name);
-        add_node(c, n);
-        sc->prev = n;
+        define_bad(c, sc, st, local, full);
         return;
     }
 
@@ -926,12 +932,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     inner.vals = vals;
 
     if (!ok) {
-        /* define the name so later statements do not cascade */
-        Node *n = new_node(c, sc, OP_linear, full, st);
-        n->bad = true;
-        define(c, sc, local, full, n, at, !st->target.name);
-        add_node(c, n);
-        sc->prev = n;
+        define_bad(c, sc, st, local, full);
         return;
     }
     for (int i = 0; i < b->tparams.len; i++) {
@@ -947,11 +948,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     if (!ret) {
         err(c, &inner, b->ret.span, "undefined", "block '%s' returns undefined tensor '%s'",
             b->id.name, b->ret.name);
-        Node *n = new_node(c, sc, OP_linear, full, st);
-        n->bad = true;
-        define(c, sc, local, full, n, at, !st->target.name);
-        add_node(c, n);
-        sc->prev = n;
+        define_bad(c, sc, st, local, full);
         return;
     }
     /* the call's name is another name for the returned tensor */
@@ -1006,15 +1003,8 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
         }
         err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
             suggest_callee(c, sc->file, st->callee.name));
-        /* still define its name, as a bad node, so uses of it are quiet */
         const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
-        const char *full = arena_printf(c->a, "%s%s", sc->prefix, local);
-        Node *n = new_node(c, sc, OP_linear, full, st);
-        n->bad = true;
-        define(c, sc, local, full, n, st->target.name ? st->target.span : st->callee.span,
-               !st->target.name);
-        add_node(c, n);
-        sc->prev = n;
+        define_bad(c, sc, st, local, arena_printf(c->a, "%s%s", sc->prefix, local));
     }
 }
 
