@@ -186,11 +186,8 @@ static void put_source(FILE *out, const char *s, size_t n) {
 /* Byte offset of character `chars` (0-based) of line[0..len). */
 static int char_offset(const char *line, int len, int chars) {
     int i = 0;
-    for (int c = 0; c < chars && i < len; c++) {
-        i++;
-        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
-            i++;
-    }
+    for (int c = 0; c < chars && i < len; c++)
+        i += (int)utf8_char_len(line + i, (size_t)(len - i));
     return i;
 }
 
@@ -206,6 +203,8 @@ static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, b
     int first = 0; /* first character shown */
     if (nchars > WIDTH && s.col - 1 > BEFORE)
         first = s.col - 1 - BEFORE;
+    if (first > nchars)
+        first = nchars;
     int last = first + WIDTH < nchars ? first + WIDTH : nchars;
     int from = char_offset(line, len, first);
     int to = char_offset(line, len, last);
@@ -218,9 +217,7 @@ static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, b
     int c = first + 1, i = from;
     while (i < to && c < s.col) {
         fputc(line[i] == '\t' ? '\t' : ' ', out);
-        i++;
-        while (i < to && ((unsigned char)line[i] & 0xC0) == 0x80)
-            i++;
+        i += (int)utf8_char_len(line + i, (size_t)(to - i));
         c++;
     }
     int n = caret_len;

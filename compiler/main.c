@@ -742,6 +742,7 @@ static int cmd_run(Options *o, Program *p) {
         }
         argv[n] = NULL;
         fflush(stdout);
+        fflush(stderr);
         pid_t pid = fork();
         if (pid == 0) {
             execv(bin, argv);
@@ -781,6 +782,10 @@ static int cmd_help(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    /* diagnostics are written a character at a time: buffer them (stderr
+    ** is unbuffered), and flush before exit */
+    static char errbuf[1 << 16];
+    setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
@@ -837,6 +842,7 @@ int main(int argc, char **argv) {
     else
         status = cmd_rf(&o, &p);
     fflush(stdout);
+    fflush(stderr);
     arena_free(&arena);
     return status;
 }

@@ -75,7 +75,10 @@ char *fmt_thousands(char *out, int64_t v);
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid
 ** (overlong forms and surrogates are invalid). */
 int utf8_seq(const unsigned char *s, size_t n);
-/* Number of UTF-8 characters in s[0..n). */
+/* Bytes of the character at s: a valid UTF-8 sequence, or one byte. Every
+** count of columns (the scanner's, the caret's) steps with this. */
+size_t utf8_char_len(const char *s, size_t n);
+/* Number of characters in s[0..n), as utf8_char_len steps. */
 int utf8_len(const char *s, size_t n);
 
 /* Levenshtein distance, for "did you mean". */

@@ -6,6 +6,7 @@
 ** is imported; a file met again while its own imports are still being read
 ** closes a cycle, which is an `import` error at the import that closed it.
 */
+#define _XOPEN_SOURCE 700
 #include "netc.h"
 #include "parse_internal.h"
 #include "parser.h"
@@ -75,6 +76,12 @@ SourceFile *parse_text_depth(Program *p, SourceFile *f, int depth) {
 
 static SourceFile *load(Program *p, const char *path, const char *display,
                         const SourceFile *from, Span at, int depth) {
+    /* one file, however its path is spelt ("a.net", "./a.net", ".//a.net") */
+    char *canon = realpath(path, NULL);
+    if (canon) {
+        path = arena_strdup(p->arena, canon);
+        free(canon);
+    }
     for (int i = 0; i < p->files.len; i++) {
         SourceFile *f = p->files.data[i];
         if (strcmp(f->path, path) != 0)

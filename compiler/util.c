@@ -173,11 +173,15 @@ char *fmt_thousands(char *out, int64_t v) {
     return out;
 }
 
+size_t utf8_char_len(const char *s, size_t n) {
+    int k = utf8_seq((const unsigned char *)s, n);
+    return k > 0 ? (size_t)k : 1; /* a byte that is not UTF-8 is a character of its own */
+}
+
 int utf8_len(const char *s, size_t n) {
     int c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            c++;
+    for (size_t i = 0; i < n; i += utf8_char_len(s + i, n - i))
+        c++;
     return c;
 }
 

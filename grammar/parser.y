@@ -394,9 +394,7 @@ static const char *token_text(ParseState *ps, yysymbol_kind_t tok, const Span *l
             end = i;
             break;
         }
-        i++;
-        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
-            i++;
+        i += (int)utf8_char_len(line + i, (size_t)(len - i));
         c++;
     }
     if (start < 0)

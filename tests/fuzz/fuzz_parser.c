@@ -3,9 +3,11 @@
 ** The bytes are one `.net` file. They go through what `netc check` does:
 ** parse_root, then for every network resolve_network and analyse with every
 ** warning on, then diag_sort, and the diagnostics printed as text (quoting
-** source lines under a caret) and as JSON, into memory. Where the file has
-** no errors the layer tables are printed too, as `netc summary` would. The
-** arena is freed at the end: nothing outlives one input.
+** source lines under a caret), as JSON and as SARIF, into memory. Each
+** graph is written as DOT, as `netc graph` does even when there are errors.
+** Where the file has no errors, what `netc summary` and `netc rf` print is
+** made too (memory plan, layer tables, field growth). The arena is freed at
+** the end: nothing outlives one input.
 **
 ** Imports must not touch the real file system: a fuzzer that finds
 ** `import "/dev/zero";` would hang, and one that reads /etc would not be
@@ -15,13 +17,16 @@
 ** `import` error, deterministically.
 **
 ** Besides crashes and sanitizer reports, the target checks what CLI.md
-** promises of every diagnostic: a location inside the file, 1-based.
+** promises: every diagnostic has a message and a location inside its file,
+** 1-based; the error count is the number of errors listed; and the JSON
+** and SARIF outputs parse as JSON (with cJSON, which netc links anyway).
 ** A broken promise aborts, so the fuzzer keeps the input.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "netc.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +36,7 @@
 ** exist. */
 #define FUZZ_PATH "/nonexistent/fuzz.net"
 
-char *__real_read_file(const char *path, size_t *len);
+#ifndef NETC_FUZZ_NO_WRAP
 char *__wrap_read_file(const char *path, size_t *len);
 
 /* Every file an input imports is missing. */
@@ -41,6 +46,7 @@ char *__wrap_read_file(const char *path, size_t *len) {
     errno = ENOENT;
     return NULL;
 }
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,7 +83,18 @@ static void check_diags(const Diags *d) {
     }
 }
 
-/* Prints the diagnostics the two ways netc check does, into memory. */
+/* Output netc calls JSON must be JSON. */
+static void check_json(const Buf *b, const char *what) {
+    cJSON *doc = cJSON_ParseWithLength(b->data ? b->data : "", b->len);
+    if (!doc) {
+        fprintf(stderr, "fuzz_parser: %s is not valid JSON near: %.60s\n", what,
+                cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+        abort();
+    }
+    cJSON_Delete(doc);
+}
+
+/* Prints the diagnostics the three ways netc check does, into memory. */
 static void print_diags(const Program *p, bool color) {
     const Diags *d = p->diags;
     char *text = NULL;
@@ -89,11 +106,42 @@ static void print_diags(const Program *p, bool color) {
     }
     free(text);
 
-    Buf json = {0};
-    for (int i = 0; i < p->files.len; i++)
-        diag_json_list(d, p->files.data[i], &json, 4);
-    diag_json_list(d, NULL, &json, 4); /* diagnostics about no file */
-    buf_free(&json);
+    for (int i = 0; i <= p->files.len; i++) {
+        Buf json = {0};
+        /* the last round: diagnostics about no file */
+        diag_json_list(d, i < p->files.len ? p->files.data[i] : NULL, &json, 4);
+        check_json(&json, "a file's diagnostics list");
+        buf_free(&json);
+    }
+
+    Buf sarif = {0};
+    sarif_write(d, NULL, &sarif);
+    check_json(&sarif, "the SARIF log");
+    buf_free(&sarif);
+}
+
+/* What netc graph, netc summary and netc rf print about one network. */
+static void print_graph(const Graph *g, const Diags *d) {
+    Buf b = {0};
+    dot_write(g, d, &b);
+    buf_free(&b);
+    if (d->errors)
+        return; /* the other commands stop at the diagnostics */
+    MemPlan mp;
+    if (memplan_build(g, &mp)) {
+        summary_text(g, &mp, &b);
+        buf_free(&b);
+        summary_json(g, &mp, &b);
+        check_json(&b, "the summary");
+        buf_free(&b);
+        memplan_free(&mp);
+    }
+    const Node *n = rfview_default(g);
+    if (n) {
+        rfview_text(g, n, &b);
+        rfview_svg(g, n, 0.5, &b);
+    }
+    buf_free(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -119,15 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* the colour escapes take another path through the caret printer */
     print_diags(&p, size % 2 == 1);
 
-    /* netc summary prints the tables only when there is no error */
-    if (d.errors == 0) {
-        Buf b = {0};
-        for (int i = 0; i < graphs.len; i++) {
-            summary_text(graphs.data[i], &b);
-            summary_json(graphs.data[i], &b);
-        }
-        buf_free(&b);
-    }
+    for (int i = 0; i < graphs.len; i++)
+        print_graph(graphs.data[i], &d);
     arena_free(&arena);
     return 0;
 }

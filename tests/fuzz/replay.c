@@ -1,42 +1,79 @@
 /* replay.c: runs the fuzz target on files, without libFuzzer.
 **
-**     fuzz_replay FILE_OR_DIR...
+**     fuzz_replay [--inline] FILE_OR_DIR...
 **
-** Calls LLVMFuzzerTestOneInput once on each file named, and on each regular
-** file inside each directory named (not recursively, in name order, so a
-** failure is reproducible). This is how CI replays the corpus and every
-** crash found so far with any compiler, under the sanitizers or not. A crash
-** ends the program on the signal; otherwise it prints how many inputs ran
-** and exits 0, or 2 if a file could not be read.
+** Calls LLVMFuzzerTestOneInput on each file named, and on each regular file
+** inside each directory named (not recursively, in name order, so a run is
+** reproducible). This is how CI replays the corpus and every crash found so
+** far with any compiler, under the sanitizers or not.
+**
+** Each input runs in a child process, so one crash does not hide the next:
+** a signal, a sanitizer's exit (ASan, UBSan and LeakSanitizer exit
+** non-zero), or more than NETC_REPLAY_TIMEOUT seconds (default 30) is
+** reported with the file's name, and the other inputs still run. Without
+** ASan the child's address space is capped at NETC_REPLAY_MAX_MB (default
+** 4096), so a runaway allocation fails instead of taking the machine; under
+** ASan, ASAN_OPTIONS=hard_rss_limit_mb=N does that (the CMake test sets it).
+** --inline runs every input in this process, for a debugger.
+**
+** Exit status: 0 every input ran cleanly, 1 some input failed, 2 a file
+** could not be read or bad usage.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int failures;
-static int runs;
+static bool run_inline;
+static unsigned timeout_s = 30;
+static unsigned long max_mb = 4096;
+static int unreadable, failed, runs;
 
-static void run_file(const char *path) {
+static unsigned long env_number(const char *name, unsigned long dflt) {
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return dflt;
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    return *end ? dflt : n;
+}
+
+/* The whole file, in a buffer of exactly its size, so ASan sees a read
+** past the end of the input. NULL if it cannot be read. */
+static uint8_t *slurp(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         fprintf(stderr, "fuzz_replay: cannot open '%s': %s\n", path, strerror(errno));
-        failures++;
-        return;
+        return NULL;
     }
-    size_t cap = 4096, len = 0;
+    size_t cap = 4096, n = 0, got;
     uint8_t *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
-        len += got;
-        if (len == cap) {
+    while (buf && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
             uint8_t *more = realloc(buf, cap * 2);
             if (!more) {
                 free(buf);
@@ -49,25 +86,75 @@ static void run_file(const char *path) {
     }
     int err = ferror(fp);
     fclose(fp);
-    if (!buf || err) {
+    uint8_t *exact = buf && !err ? malloc(n ? n : 1) : NULL;
+    if (!exact) {
         fprintf(stderr, "fuzz_replay: cannot read '%s'\n", path);
         free(buf);
-        failures++;
-        return;
+        return NULL;
     }
-    /* an exact-size copy, so ASan sees a read past the end of the input */
-    uint8_t *exact = malloc(len ? len : 1);
-    if (!exact) {
-        free(buf);
-        failures++;
-        return;
-    }
-    memcpy(exact, buf, len);
+    memcpy(exact, buf, n);
     free(buf);
-    fprintf(stderr, "fuzz_replay: %s (%zu bytes)\n", path, len);
-    LLVMFuzzerTestOneInput(exact, len);
-    free(exact);
+    *len = n;
+    return exact;
+}
+
+/* In the child: limits, then the one input. */
+static void child(const uint8_t *data, size_t len) {
+    if (!UNDER_ASAN && max_mb) {
+        struct rlimit rl = {(rlim_t)max_mb << 20, (rlim_t)max_mb << 20};
+        setrlimit(RLIMIT_AS, &rl);
+    }
+    signal(SIGALRM, SIG_DFL);
+    alarm(timeout_s);
+    LLVMFuzzerTestOneInput(data, len);
+}
+
+static void run_file(const char *path) {
+    size_t len;
+    uint8_t *data = slurp(path, &len);
+    if (!data) {
+        unreadable++;
+        return;
+    }
     runs++;
+    fprintf(stderr, "fuzz_replay: %s (%zu bytes)\n", path, len);
+    if (run_inline) {
+        LLVMFuzzerTestOneInput(data, len);
+        free(data);
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "fuzz_replay: fork: %s\n", strerror(errno));
+        LLVMFuzzerTestOneInput(data, len);
+        free(data);
+        return;
+    }
+    if (pid == 0) {
+        child(data, len);
+        free(data);
+        exit(0); /* LeakSanitizer checks here */
+    }
+    free(data);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        failed++;
+        if (sig == SIGALRM)
+            fprintf(stderr, "fuzz_replay: FAIL %s: still running after %u s (a hang?)\n", path,
+                    timeout_s);
+        else
+            fprintf(stderr, "fuzz_replay: FAIL %s: killed by signal %d (%s)\n", path, sig,
+                    strsignal(sig));
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        failed++;
+        fprintf(stderr, "fuzz_replay: FAIL %s: exit status %d (a sanitizer report, a leak, "
+                        "or out of memory)\n",
+                path, WEXITSTATUS(status));
+    }
 }
 
 static int by_name(const void *a, const void *b) {
@@ -78,7 +165,7 @@ static void run_dir(const char *dir) {
     DIR *dp = opendir(dir);
     if (!dp) {
         fprintf(stderr, "fuzz_replay: cannot open '%s': %s\n", dir, strerror(errno));
-        failures++;
+        unreadable++;
         return;
     }
     char **names = NULL;
@@ -95,8 +182,7 @@ static void run_dir(const char *dir) {
             names = more;
         }
         size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n])
+        if (!(names[n] = malloc(len)))
             break;
         snprintf(names[n], len, "%s/%s", dir, e->d_name);
         n++;
@@ -114,18 +200,27 @@ static void run_dir(const char *dir) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        fputs("usage: fuzz_replay FILE_OR_DIR...\n", stderr);
+    timeout_s = (unsigned)env_number("NETC_REPLAY_TIMEOUT", 30);
+    max_mb = env_number("NETC_REPLAY_MAX_MB", 4096);
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "--inline") == 0) {
+        run_inline = true;
+        first = 2;
+    }
+    if (first >= argc) {
+        fputs("usage: fuzz_replay [--inline] FILE_OR_DIR...\n", stderr);
         return 2;
     }
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
             run_dir(argv[i]);
         else
             run_file(argv[i]);
     }
-    fprintf(stderr, "fuzz_replay: %d input%s ran, %d could not be read\n", runs,
-            runs == 1 ? "" : "s", failures);
-    return failures ? 2 : 0;
+    fprintf(stderr, "fuzz_replay: %d input%s ran, %d failed, %d could not be read\n", runs,
+            runs == 1 ? "" : "s", failed, unreadable);
+    if (failed)
+        return 1;
+    return unreadable ? 2 : 0;
 }
