@@ -463,31 +463,22 @@ static int cmd_check(Options *o, Program *p) {
     return d->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
+static int one_network(Options *o, Program *p, Graph **out, Vec *all);
+
 static int cmd_summary(Options *o, Program *p) {
-    if (o->files.len != 1)
-        return usage_error("%s", o->files.len ? "summary takes one file" : "summary needs a file");
-    Vec roots = {0};
-    int status = load_files(p, o, &roots);
+    Graph *first;
+    Vec graphs = {0};
+    int status = one_network(o, p, &first, &graphs);
     if (status)
         return status;
-    bool found;
-    Vec graphs = run_front(p, o, &roots, &found);
-    if (o->network && !found)
-        return usage_error("no network named '%s'", o->network);
     Diags *d = p->diags;
     diag_sort(d);
     diag_print_text(d, stderr, use_color(o));
     if (d->errors)
         return EXIT_ERRORS;
-    if (graphs.len == 0) {
-        SourceFile *f = roots.data[0];
-        fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
-        return EXIT_ERRORS;
-    }
     if (o->format == FMT_JSON && graphs.len > 1) {
-        SourceFile *f = roots.data[0];
         fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
-                f->display, graphs.len);
+                first->file->display, graphs.len);
         return EXIT_USAGE;
     }
     Buf b = {0};
@@ -532,8 +523,8 @@ static int write_out(const char *path, const char *text) {
 ** an exit status. */
 static int one_network(Options *o, Program *p, Graph **out, Vec *all) {
     if (o->files.len != 1)
-        return usage_error("%s", o->files.len ? "this command takes one file"
-                                              : "this command needs a file");
+        return usage_error("%s", o->files.len ? arena_printf(p->arena, "%s takes one file", o->command)
+                                              : arena_printf(p->arena, "%s needs a file", o->command));
     Vec roots = {0};
     int status = load_files(p, o, &roots);
     if (status)
