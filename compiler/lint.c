@@ -56,18 +56,6 @@ static const char *opname(const Node *n) {
     return op_info[n->op].name;
 }
 
-static int64_t eff_kernel(const Node *n, int ax) {
-    return n->dilation[ax] * (n->kernel[ax] - 1) + 1;
-}
-
-/* Layers that keep the shape and the field: a path through them to a merge
-** is still a shortcut. */
-static bool is_passthrough(OpKind op) {
-    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
-           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
-           op == OP_dropout;
-}
-
 static bool spatial_input(const Graph *g, const Node *n, const Node **in) {
     if (n->rf_input < 0 || n->rf_input >= g->inputs.len)
         return false;
@@ -94,7 +82,7 @@ static bool with_pool(const Node **chain, int len, int at, Field out[2]) {
         for (int i = at + 1; i < len; i++) {
             const Node *n = chain[i];
             if (op_is_window(n->op)) {
-                int64_t ke = n->op == OP_zeropad2d ? 1 : eff_kernel(n, ax);
+                int64_t ke = n->op == OP_zeropad2d ? 1 : node_eff_kernel(n, ax);
                 int64_t padded = size + n->pad[ax * 2] + n->pad[ax * 2 + 1];
                 if (padded < ke)
                     return false;
@@ -202,7 +190,7 @@ static void dropped_pixels(Diags *d, const Node *n) {
     const Shape *is = &n->in[0]->shape;
     int64_t lost[2] = {0, 0};
     for (int ax = 0; ax < 2; ax++) {
-        int64_t ke = eff_kernel(n, ax);
+        int64_t ke = node_eff_kernel(n, ax);
         if (n->stride[ax] > ke)
             continue;
         int64_t last = (n->shape.d[ax] - 1) * n->stride[ax] - n->pad[ax * 2] + ke - 1;
@@ -230,11 +218,11 @@ static void dropped_pixels(Diags *d, const Node *n) {
     for (int ax = 0; ax < 2; ax++) {
         if (!lost[ax])
             continue;
-        int64_t ke = eff_kernel(n, ax);
+        int64_t ke = node_eff_kernel(n, ax);
         int64_t last = (n->shape.d[ax] - 1) * n->stride[ax] - n->pad[ax * 2] + ke - 1;
         bool same = ax == 0 && lost[1] && n->shape.d[0] == n->shape.d[1] &&
                     n->stride[0] == n->stride[1] && n->pad[0] == n->pad[2] &&
-                    ke == eff_kernel(n, 1) && is->d[0] == is->d[1];
+                    ke == node_eff_kernel(n, 1) && is->d[0] == is->d[1];
         diag_note(d, g, n->file, n->span,
                   "%s, the last window ends at (%lld − 1)·%lld − %lld + %lld − 1 = %lld, before "
                   "the last %s at %lld",
@@ -256,7 +244,7 @@ static bool reaches_merge(const Node *n, int depth) {
         const Node *u = n->users.data[i];
         if (u->op == OP_add || u->op == OP_concat)
             continue;
-        if (!is_passthrough(u->op) || !reaches_merge(u, depth + 1))
+        if (!op_is_elementwise(u->op) || !reaches_merge(u, depth + 1))
             return false;
     }
     return true;
@@ -271,7 +259,7 @@ static const char *pair_text(Arena *a, const int64_t v[2]) {
 static void stride_gap(Diags *d, const Node *n) {
     if (!op_is_window(n->op) || n->op == OP_zeropad2d)
         return;
-    int64_t ke[2] = {eff_kernel(n, 0), eff_kernel(n, 1)};
+    int64_t ke[2] = {node_eff_kernel(n, 0), node_eff_kernel(n, 1)};
     bool gap[2] = {n->stride[0] > ke[0], n->stride[1] > ke[1]};
     if (!gap[0] && !gap[1])
         return;

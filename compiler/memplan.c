@@ -38,12 +38,6 @@ int64_t tensor_bytes(const Shape *s) {
     return n;
 }
 
-static bool elementwise(OpKind op) {
-    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
-           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
-           op == OP_dropout;
-}
-
 /* Is x's buffer free for n to overwrite: read by n alone, not an input or
 ** an output of the network? */
 static bool reusable(const Node *x, const Node *n) {
@@ -60,7 +54,7 @@ static int in_place(const Node *n) {
     if (n->nin == 0)
         return -1;
     const Node *x = n->in[0];
-    if (elementwise(n->op) && reusable(x, n))
+    if (op_is_elementwise(n->op) && reusable(x, n))
         return x->id;
     if (n->op == OP_flatten && reusable(x, n)) {
         /* the memory is HWC: flatten(order=hwc) and any flatten of a 1×1 map

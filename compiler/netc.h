@@ -439,6 +439,11 @@ static inline Node *graph_node(const Graph *g, int i) {
 /* True for ops that are a window over H and W (conv, pools, zeropad). */
 bool op_is_window(OpKind op);
 bool op_has_weights(OpKind op);
+/* Ops that keep shape and field and work element by element (batchnorm,
+** activations, dropout): they may work in place and are a shortcut path. */
+bool op_is_elementwise(OpKind op);
+/* dilation·(kernel − 1) + 1 on axis ax; shape.c checks it fits first. */
+int64_t node_eff_kernel(const Node *n, int ax);
 
 /*
 ** resolve.c: names, blocks, attributes

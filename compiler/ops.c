@@ -30,6 +30,16 @@ bool op_is_window(OpKind op) {
            op == OP_avgpool2d || op == OP_zeropad2d;
 }
 
+bool op_is_elementwise(OpKind op) {
+    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
+           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
+           op == OP_dropout;
+}
+
+int64_t node_eff_kernel(const Node *n, int ax) {
+    return n->dilation[ax] * (n->kernel[ax] - 1) + 1;
+}
+
 bool op_has_weights(OpKind op) {
     return op == OP_conv2d || op == OP_depthwise_conv2d || op == OP_dense || op == OP_batchnorm;
 }

@@ -50,7 +50,7 @@ static bool rf_window(Node *n) {
     const Node *x = n->in[0];
     n->rf_input = x->rf_input;
     for (int ax = 0; ax < 2; ax++) {
-        int64_t ke = n->dilation[ax] * (n->kernel[ax] - 1) + 1;
+        int64_t ke = node_eff_kernel(n, ax);
         if (!step(x->rf[ax], ke, n->stride[ax], n->pad[ax * 2], &n->rf[ax]))
             return false;
     }

@@ -52,15 +52,11 @@ static const Node *shape_origin(const Node *n) {
     return n;
 }
 
-static int64_t eff_kernel(const Node *n, int ax) {
-    return n->dilation[ax] * (n->kernel[ax] - 1) + 1;
-}
-
 /* Explains how a window layer got its output size on one axis. */
 static const char *window_arith(Arena *a, const Node *p, int ax) {
     int64_t in = p->in[0]->shape.d[ax];
     int64_t pads = p->pad[ax * 2] + p->pad[ax * 2 + 1];
-    int64_t ke = eff_kernel(p, ax);
+    int64_t ke = node_eff_kernel(p, ax);
     if (p->op == OP_zeropad2d)
         return arena_printf(a, "%lld + %lld", (long long)in, (long long)pads);
     const char *num = pads ? arena_printf(a, "%lld + %lld − %lld", (long long)in, (long long)pads,
@@ -128,7 +124,7 @@ static bool shape_window(Node *n, Diags *d) {
                         n->name);
             return false;
         }
-        ke[ax] = n->op == OP_zeropad2d ? 1 : eff_kernel(n, ax);
+        ke[ax] = n->op == OP_zeropad2d ? 1 : node_eff_kernel(n, ax);
         if (n->pad_same)
             same_padding(n, ax, is->d[ax], ke[ax]);
     }

@@ -101,8 +101,8 @@ static int read_rows(Row *rows, int max) {
         }
         assert_true(n < max);
         Row *r = &rows[n++];
-        snprintf(r->file, sizeof r->file, "%s", f[0]);
-        snprintf(r->network, sizeof r->network, "%s", f[1]);
+        snprintf(r->file, sizeof r->file, "%.255s", f[0]);
+        snprintf(r->network, sizeof r->network, "%.63s", f[1]);
         r->params = parse_i64(f[2]);
         r->trainable = parse_i64(f[3]);
         r->non_trainable = parse_i64(f[4]);
