@@ -138,7 +138,7 @@ static int cmp_diag(const void *a, const void *b) {
 
 void diag_sort(Diags *d) {
     int extra = d->file_order ? d->file_order->len : 0;
-    const SourceFile **order = malloc(sizeof *order * (size_t)(d->list.len + extra + 1));
+    const SourceFile **order = xmalloc(sizeof *order * (size_t)(d->list.len + extra + 1));
     int n = 0;
     for (int i = 0; i < extra; i++)
         order[n++] = d->file_order->data[i];

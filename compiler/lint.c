@@ -126,7 +126,7 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
         return;
 
     enum { MAXCHAIN = 4096 };
-    const Node **chain = malloc(sizeof *chain * MAXCHAIN);
+    const Node **chain = xmalloc(sizeof *chain * MAXCHAIN);
     int len = rf_chain(n, chain, MAXCHAIN);
     /* the growth note: each layer that changed the field */
     Buf b = {0};

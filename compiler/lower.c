@@ -53,9 +53,7 @@ static int64_t blob_alloc(Lower *L, int64_t n) {
         int64_t cap = L->cap ? L->cap : 1024;
         while (cap < at + n)
             cap *= 2;
-        float *p = realloc(l->blob, sizeof(float) * (size_t)cap);
-        if (!p)
-            return -1;
+        float *p = xrealloc(l->blob, sizeof(float) * (size_t)cap);
         memset(p + L->cap, 0, sizeof(float) * (size_t)(cap - L->cap));
         l->blob = p;
         L->cap = cap;
@@ -68,7 +66,7 @@ static Step *new_step(Lower *L, KernelKind k, const Node *n) {
     Lowered *l = L->l;
     if (l->nsteps == L->capsteps) {
         L->capsteps = L->capsteps ? L->capsteps * 2 : 64;
-        l->steps = realloc(l->steps, sizeof(Step) * (size_t)L->capsteps);
+        l->steps = xrealloc(l->steps, sizeof(Step) * (size_t)L->capsteps);
     }
     Step *s = &l->steps[l->nsteps++];
     memset(s, 0, sizeof *s);
@@ -79,7 +77,7 @@ static Step *new_step(Lower *L, KernelKind k, const Node *n) {
     s->act = ACT_LINEAR;
     s->alpha = 0.01f;
     s->nin = n->nin;
-    s->ins = n->nin > 8 ? malloc(sizeof(TRef) * (size_t)n->nin) : NULL;
+    s->ins = n->nin > 8 ? xmalloc(sizeof(TRef) * (size_t)n->nin) : NULL;
     TRef *in = s->ins ? s->ins : s->in;
     for (int i = 0; i < n->nin; i++)
         in[i] = ref(L, n->in[i]);
@@ -184,8 +182,8 @@ static bool lower_weighted(Lower *L, const Node *n) {
         }
     }
     int64_t out = n->shape.d[n->shape.rank - 1];
-    double *scale = malloc(sizeof(double) * (size_t)out);
-    double *shift = malloc(sizeof(double) * (size_t)out);
+    double *scale = xmalloc(sizeof(double) * (size_t)out);
+    double *shift = xmalloc(sizeof(double) * (size_t)out);
     for (int64_t o = 0; o < out; o++) {
         scale[o] = 1;
         shift[o] = 0;
@@ -345,8 +343,8 @@ bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out) {
         return false;
     }
     Lower L = {.g = g, .ws = ws, .l = out};
-    L.absorbed = calloc((size_t)g->nodes.len + 1, sizeof(bool));
-    bool ok = L.absorbed != NULL;
+    L.absorbed = xcalloc((size_t)g->nodes.len + 1, sizeof(bool));
+    bool ok = true;
     for (int i = 0; i < g->nodes.len && ok; i++) {
         const Node *n = graph_node(g, i);
         if (!L.absorbed[n->id])
@@ -354,11 +352,11 @@ bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out) {
     }
     free(L.absorbed);
     if (!ok) {
-        diag_error(d, g->file, g->span, "build", "out of memory lowering network '%s'", g->name);
+        diag_error(d, g->file, g->span, "build", "network '%s' has a layer netc cannot lower", g->name);
         lower_free(out);
         return false;
     }
-    out->outputs = malloc(sizeof(TRef) * (size_t)(g->outputs.len + 1));
+    out->outputs = xmalloc(sizeof(TRef) * (size_t)(g->outputs.len + 1));
     for (int i = 0; i < g->outputs.len; i++)
         out->outputs[i] = ref(&L, g->outputs.data[i]);
     return true;

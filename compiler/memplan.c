@@ -90,19 +90,12 @@ bool memplan_build(const Graph *g, MemPlan *p) {
     int n = g->nodes.len;
     memset(p, 0, sizeof *p);
     p->peak_node = -1;
-    p->buffer = calloc((size_t)n + 1, sizeof(int));
-    p->offset = calloc((size_t)n + 1, sizeof(int64_t));
-    p->bytes = calloc((size_t)n + 1, sizeof(int64_t));
-    int *last = calloc((size_t)n + 1, sizeof(int));
-    Slot *live = calloc((size_t)n + 1, sizeof(Slot));
-    Slot *conflict = calloc((size_t)n + 1, sizeof(Slot));
-    if (!p->buffer || !p->offset || !p->bytes || !last || !live || !conflict) {
-        free(last);
-        free(live);
-        free(conflict);
-        memplan_free(p);
-        return false;
-    }
+    p->buffer = xcalloc((size_t)n + 1, sizeof(int));
+    p->offset = xcalloc((size_t)n + 1, sizeof(int64_t));
+    p->bytes = xcalloc((size_t)n + 1, sizeof(int64_t));
+    int *last = xcalloc((size_t)n + 1, sizeof(int));
+    Slot *live = xcalloc((size_t)n + 1, sizeof(Slot));
+    Slot *conflict = xcalloc((size_t)n + 1, sizeof(Slot));
     bool ok = true;
     for (int i = 0; i < n; i++) {
         const Node *x = graph_node(g, i);
@@ -142,8 +135,8 @@ bool memplan_build(const Graph *g, MemPlan *p) {
     }
     /* the most bytes live at one step, and where: node i's step needs its
     ** inputs and its output at once */
-    int64_t *delta = calloc((size_t)n + 2, sizeof(int64_t));
-    int *order = calloc((size_t)n + 1, sizeof(int));
+    int64_t *delta = xcalloc((size_t)n + 2, sizeof(int64_t));
+    int *order = xcalloc((size_t)n + 1, sizeof(int));
     int nbuf = 0;
     for (int i = 0; i < n; i++) {
         if (graph_node(g, i)->op == OP_input || p->buffer[i] != i)

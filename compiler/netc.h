@@ -31,6 +31,13 @@ typedef struct SourceFile SourceFile;
 ** util.c: arena, vectors, strings, checked arithmetic
 */
 
+/* The heap, for what dies before the compilation ends: never NULL; out of
+** memory ends netc cleanly (util.c states the policy). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+_Noreturn void out_of_memory(void);
+
 /* An arena per compilation: everything of a run is freed at once. */
 typedef struct ArenaChunk ArenaChunk;
 typedef struct Arena {

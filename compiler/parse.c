@@ -57,8 +57,7 @@ SourceFile *parse_text_depth(Program *p, SourceFile *f, int depth) {
     LexState ls = {.ps = &ps, .line = 1, .col = 1};
     yyscan_t scanner;
     if (netc_yylex_init_extra(&ls, &scanner) != 0) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
+        out_of_memory();
     }
     if (f->len > (size_t)INT32_MAX) {
         diag_error(p->diags, f, (Span){1, 1, 1, 1}, "syntax", "file is larger than 2 GiB");

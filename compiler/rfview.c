@@ -73,7 +73,7 @@ void rfview_text(const Graph *g, const Node *n, Buf *out) {
         return;
     }
     int64_t H = in->shape.d[0], W = in->shape.d[1];
-    const Node **chain = malloc(sizeof *chain * MAXCHAIN);
+    const Node **chain = xmalloc(sizeof *chain * MAXCHAIN);
     int len = rf_chain(n, chain, MAXCHAIN);
     buf_printf(out, "Receptive field of '%s' (%s) in network '%s', input '%s' %lld×%lld\n\n",
                n->name, op_info[n->op].name, g->name, in->name, (long long)H, (long long)W);
@@ -194,7 +194,7 @@ void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
     const Node *in = input_of(g, n);
     int64_t H = in && in->shape.rank == 3 ? in->shape.d[0] : 1;
     int64_t W = in && in->shape.rank == 3 ? in->shape.d[1] : 1;
-    const Node **chain = malloc(sizeof *chain * MAXCHAIN);
+    const Node **chain = xmalloc(sizeof *chain * MAXCHAIN);
     int len = rf_chain(n, chain, MAXCHAIN);
     if (!drawable(chain, len) || H > ((int64_t)1 << 40) || W > ((int64_t)1 << 40)) {
         buf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"60\">"
@@ -222,7 +222,7 @@ void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
                    n->rf[0].size, n->rf[1].size};
     int64_t centre2[2] = {2 * target.y + target.h - 1, 2 * target.x + target.w - 1};
     Rect corner = {-n->rf[0].pad, -n->rf[1].pad, n->rf[0].size, n->rf[1].size};
-    Rect *rects = malloc(sizeof *rects * (size_t)(len + 1));
+    Rect *rects = xmalloc(sizeof *rects * (size_t)(len + 1));
     for (int i = 0; i < len; i++)
         rects[i] = i == len - 1 ? target : nearest_field(chain[i], centre2);
 

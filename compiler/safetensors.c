@@ -208,9 +208,8 @@ static int by_name(const void *a, const void *b) {
 
 static char *dup_string(const char *s) {
     size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
+    char *p = xmalloc(n);
+    memcpy(p, s, n);
     return p;
 }
 
@@ -246,9 +245,7 @@ static bool parse_entry(const cJSON *e, StTensor *t, size_t data_len, char *err,
         return fail(err, errlen, "tensor '%s': shape has %d dimensions, more than %d", name,
                     rank, ST_MAX_RANK);
     if (rank > 0) {
-        t->shape = calloc((size_t)rank, sizeof *t->shape);
-        if (!t->shape)
-            return fail(err, errlen, "out of memory");
+        t->shape = xcalloc((size_t)rank, sizeof *t->shape);
     }
     t->rank = 0;
     int64_t count = 1;
@@ -309,9 +306,7 @@ static bool parse_meta(const cJSON *m, StFile *f, char *err, size_t errlen) {
     int n = cJSON_GetArraySize(m);
     if (n == 0)
         return true;
-    f->meta = calloc((size_t)n, sizeof *f->meta);
-    if (!f->meta)
-        return fail(err, errlen, "out of memory");
+    f->meta = xcalloc((size_t)n, sizeof *f->meta);
     const cJSON *e;
     cJSON_ArrayForEach(e, m) {
         char nm[256];
@@ -321,8 +316,6 @@ static bool parse_meta(const cJSON *m, StFile *f, char *err, size_t errlen) {
         StMeta *s = &f->meta[f->nmeta++];
         s->key = dup_string(e->string ? e->string : "");
         s->value = dup_string(e->valuestring);
-        if (!s->key || !s->value)
-            return fail(err, errlen, "out of memory");
     }
     return true;
 }
@@ -331,13 +324,8 @@ static bool parse_meta(const cJSON *m, StFile *f, char *err, size_t errlen) {
 static bool check_disjoint(StFile *f, char *err, size_t errlen) {
     if (f->n < 2)
         return true;
-    StTensor **byname = malloc(sizeof *byname * (size_t)f->n);
-    Range *r = malloc(sizeof *r * (size_t)f->n);
-    if (!byname || !r) {
-        free(byname);
-        free(r);
-        return fail(err, errlen, "out of memory");
-    }
+    StTensor **byname = xmalloc(sizeof *byname * (size_t)f->n);
+    Range *r = xmalloc(sizeof *r * (size_t)f->n);
     bool ok = true;
     char a[256], b[256];
     for (int i = 0; i < f->n; i++)
@@ -402,9 +390,7 @@ static bool parse_header(const unsigned char *buf, size_t len, StFile *f, char *
         return fail(err, errlen, "header holds more than %d JSON values", ST_MAX_VALUES);
 
     /* cJSON reads a NUL-terminated copy; the extra NULs are a margin */
-    char *copy = malloc((size_t)n + 8);
-    if (!copy)
-        return fail(err, errlen, "out of memory");
+    char *copy = xmalloc((size_t)n + 8);
     memcpy(copy, json, (size_t)n);
     memset(copy + n, 0, 8);
     const char *end = NULL;
@@ -420,9 +406,7 @@ static bool parse_header(const unsigned char *buf, size_t len, StFile *f, char *
 
     int count = ok ? cJSON_GetArraySize(root) : 0;
     if (ok && count > 0) {
-        f->tensors = calloc((size_t)count, sizeof *f->tensors);
-        if (!f->tensors)
-            ok = fail(err, errlen, "out of memory");
+        f->tensors = xcalloc((size_t)count, sizeof *f->tensors);
     }
     const cJSON *e;
     if (ok)
@@ -433,8 +417,7 @@ static bool parse_header(const unsigned char *buf, size_t len, StFile *f, char *
             } else {
                 StTensor *t = &f->tensors[f->n++];
                 t->name = dup_string(key);
-                ok = t->name ? parse_entry(e, t, f->data_len, err, errlen)
-                             : fail(err, errlen, "out of memory");
+                ok = parse_entry(e, t, f->data_len, err, errlen);
                 if (ok)
                     t->data = buf + 8 + n + t->begin;
             }

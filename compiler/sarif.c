@@ -112,7 +112,7 @@ void sarif_write(const Diags *d, const Vec *failures, Buf *b) {
         buf_puts(b, ", ");
         text_obj(b, "fullDescription", r->full);
         buf_printf(b, ", \"defaultConfiguration\": {\"level\": \"%s\"}, ", r->level);
-        char *help = malloc(strlen(r->full) + strlen(r->help) + 8);
+        char *help = xmalloc(strlen(r->full) + strlen(r->help) + 8);
         strcpy(help, r->full);
         strcat(help, "\n\n");
         strcat(help, r->help);

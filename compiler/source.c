@@ -61,12 +61,7 @@ char *read_file(const char *path, size_t *len) {
         return NULL;
     }
     size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(fp);
-        errno = ENOMEM;
-        return NULL;
-    }
+    char *buf = xmalloc(cap);
     for (;;) {
         if (n > SOURCE_MAX_BYTES) {
             /* /dev/zero, or a file no one wrote by hand */
@@ -76,14 +71,7 @@ char *read_file(const char *path, size_t *len) {
             return NULL;
         }
         if (n == cap) {
-            char *p = realloc(buf, cap * 2);
-            if (!p) {
-                free(buf);
-                fclose(fp);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = p;
+            buf = xrealloc(buf, cap * 2);
             cap *= 2;
         }
         size_t got = fread(buf + n, 1, cap - n, fp);

@@ -5,6 +5,16 @@
 ** ownership to track and no leak to chase. Vectors of pointers grow inside
 ** the arena. Buffers (Buf) are for output, on the heap.
 **
+** Memory, one policy for all of netc: what lives as long as the
+** compilation comes from the arena; what is big and dies early (weights,
+** the lowered program's constants, output buffers) comes from the heap
+** through xmalloc, xcalloc and xrealloc. None of them returns NULL: when
+** the machine has no memory left, netc flushes what it has printed, says
+** `netc: error: out of memory` and exits with status 1 (an input error,
+** never a crash). Sizes read from a file are checked against the file and
+** its limits before anything is allocated for them, so only a network that
+** truly needs more memory than the machine has gets there.
+**
 ** Every size, count and index of a network is an int64_t computed with
 ** ck_add and ck_mul: a network large enough to overflow is an error the
 ** caller reports, never undefined behaviour.
@@ -21,13 +31,31 @@ struct ArenaChunk {
     _Alignas(16) unsigned char data[];
 };
 
-static void *xmalloc(size_t n) {
+void *xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
-    }
+    if (!p)
+        out_of_memory();
     return p;
+}
+
+void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+_Noreturn void out_of_memory(void) {
+    fflush(stdout);
+    fputs("netc: error: out of memory\n", stderr);
+    exit(1);
 }
 
 void *arena_alloc(Arena *a, size_t size) {
@@ -104,11 +132,7 @@ static void buf_grow(Buf *b, size_t extra) {
     size_t cap = b->cap ? b->cap * 2 : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
-    }
+    char *p = xrealloc(b->data, cap);
     b->data = p;
     b->cap = cap;
 }

@@ -217,11 +217,7 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
 }
 
 static float *to_floats(const StTensor *t) {
-    float *p = malloc(t->count ? (size_t)t->count * sizeof(float) : 1);
-    if (!p) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
-    }
+    float *p = xmalloc(t->count ? (size_t)t->count * sizeof(float) : 1);
     st_read_f32(t->data, p, (size_t)t->count);
     return p;
 }
@@ -237,11 +233,7 @@ void weights_free(WeightSet *w) {
 
 static void set_init(const Graph *g, WeightSet *out) {
     out->n = g->nodes.len;
-    out->w = calloc(out->n ? (size_t)out->n : 1, sizeof *out->w);
-    if (!out->w) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
-    }
+    out->w = xcalloc(out->n ? (size_t)out->n : 1, sizeof *out->w);
 }
 
 bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const char *display,
@@ -260,14 +252,10 @@ bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const ch
     set_init(g, out);
 
     /* both sides sorted by name, so a lookup is a binary search */
-    const StTensor **tens = malloc(sizeof *tens * (size_t)(f.n ? f.n : 1));
-    bool *used = calloc((size_t)(f.n ? f.n : 1), sizeof *used);
+    const StTensor **tens = xmalloc(sizeof *tens * (size_t)(f.n ? f.n : 1));
+    bool *used = xcalloc((size_t)(f.n ? f.n : 1), sizeof *used);
     int nn = g->nodes.len;
-    Node **nodes = malloc(sizeof *nodes * (size_t)(nn ? nn : 1));
-    if (!tens || !used || !nodes) {
-        fputs("netc: out of memory\n", stderr);
-        exit(1);
-    }
+    Node **nodes = xmalloc(sizeof *nodes * (size_t)(nn ? nn : 1));
     for (int i = 0; i < f.n; i++)
         tens[i] = &f.tensors[i];
     if (f.n > 1)
@@ -406,11 +394,7 @@ void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
                 ok = ck_mul(count, shape[j], &count);
             if (!ok || count < 0 || (uint64_t)count > SIZE_MAX / sizeof(float))
                 continue; /* cannot happen for a good node: count.c checked */
-            float *p = malloc(count ? (size_t)count * sizeof(float) : 1);
-            if (!p) {
-                fputs("netc: out of memory\n", stderr);
-                exit(1);
-            }
+            float *p = xmalloc(count ? (size_t)count * sizeof(float) : 1);
             for (int64_t j = 0; j < count; j++) {
                 double u = unit(&s);
                 double v;
