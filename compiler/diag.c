@@ -12,6 +12,13 @@
 **
 ** Warning flags (-Wno-ID, -Werror, -Werror=ID) are applied here, as the
 ** warning is reported; `# netc: disable=` comments are looked up here too.
+**
+** So is the error limit, as Clang's -ferror-limit: of a file with more than
+** N errors (--error-limit=N, default 20) netc shows what comes before its
+** (N+1)th error by place, then `too many errors emitted, stopping now`. The
+** passes still run to the end (a block defined at the bottom of a file must
+** be known at the top), but a report that can no longer be shown is dropped
+** as it is made, so a file of 100,000 errors costs the memory of N.
 */
 #include "netc.h"
 
@@ -32,20 +39,123 @@ int warn_lookup(const char *name) {
     return -1;
 }
 
+/* Where a diagnostic is, in the order diag_sort puts a file's: line,
+** column, then report order. */
+typedef struct Place {
+    int line, col, seq;
+} Place;
+
+static bool before(Place a, Place b) {
+    if (a.line != b.line)
+        return a.line < b.line;
+    if (a.col != b.col)
+        return a.col < b.col;
+    return a.seq < b.seq;
+}
+
+/* The error limit's record of one file. */
+typedef struct FileCut {
+    const SourceFile *file;
+    Place *first; /* its earliest errors so far, in order: at most the limit */
+    int n, cap;
+    bool cut; /* it has more errors than the limit */
+    Place at; /* if cut: its earliest error not among `first` */
+} FileCut;
+
+/* The limit in force: errors shown per file, 0 for none. */
+static int error_limit(const Diags *d) {
+    int n = d->config ? d->config->error_limit : 0;
+    return n == 0 ? ERROR_LIMIT_DEFAULT : n < 0 ? 0 : n;
+}
+
+static FileCut *file_cut(const Diags *d, const SourceFile *f) {
+    for (int i = d->cuts.len - 1; i >= 0; i--) {
+        FileCut *c = d->cuts.data[i];
+        if (c->file == f)
+            return c;
+    }
+    return NULL;
+}
+
+static void cut_at(FileCut *c, Place p) {
+    if (!c->cut || before(p, c->at))
+        c->at = p;
+    c->cut = true;
+}
+
+/* Counts an error at p against the limit; false if it is past the limit,
+** so that it will not be shown. */
+static bool keep_error(Diags *d, const SourceFile *f, Place p, int limit) {
+    FileCut *c = file_cut(d, f);
+    if (!c) {
+        c = arena_alloc(d->arena, sizeof *c);
+        c->file = f;
+        vec_push(d->arena, &d->cuts, c);
+    }
+    if (c->n == limit) {
+        if (!before(p, c->first[c->n - 1])) {
+            cut_at(c, p);
+            return false;
+        }
+        /* an error found late but placed early: the latest kept one goes */
+        cut_at(c, c->first[--c->n]);
+    }
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 8;
+        if (cap > limit)
+            cap = limit;
+        Place *more = arena_alloc(d->arena, sizeof *more * (size_t)cap);
+        if (c->n)
+            memcpy(more, c->first, sizeof *more * (size_t)c->n);
+        c->first = more;
+        c->cap = cap;
+    }
+    int i = c->n++;
+    for (; i > 0 && before(p, c->first[i - 1]); i--)
+        c->first[i] = c->first[i - 1];
+    c->first[i] = p;
+    return true;
+}
+
 static Diag *add(Diags *d, Severity sev, const SourceFile *f, Span s,
                  const char *id, const char *fmt, va_list ap) {
+    if (sev == SEV_ERROR)
+        d->errors++;
+    else if (sev == SEV_WARNING)
+        d->warnings++;
+    Place p = {s.line, s.col, d->seq++};
+    int limit = error_limit(d);
+    bool shown = true;
+    if (f && limit > 0) {
+        if (sev == SEV_ERROR) {
+            shown = keep_error(d, f, p, limit);
+        } else {
+            const FileCut *c = file_cut(d, f);
+            shown = !c || !c->cut || before(p, c->at);
+        }
+    }
+    if (!shown) {
+        /* the caller may still set fields and add notes: they go nowhere */
+        d->sink = (Diag){.sev = sev, .id = id, .file = f, .span = s, .msg = "", .seq = p.seq};
+        return &d->sink;
+    }
     Diag *g = arena_alloc(d->arena, sizeof *g);
     g->sev = sev;
     g->id = id;
     g->file = f;
     g->span = s;
     g->msg = arena_vprintf(d->arena, fmt, ap);
-    g->seq = d->list.len;
+    g->seq = p.seq;
     vec_push(d->arena, &d->list, g);
-    if (sev == SEV_ERROR)
-        d->errors++;
-    else if (sev == SEV_WARNING)
-        d->warnings++;
+    return g;
+}
+
+Diag *diag_report(Diags *d, Severity sev, const SourceFile *f, Span s, const char *id,
+                  const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *g = add(d, sev, f, s, id, fmt, ap);
+    va_end(ap);
     return g;
 }
 
@@ -73,7 +183,7 @@ Diag *diag_warn(Diags *d, const SourceFile *f, Span s, WarnId w,
 
 void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
                const char *fmt, ...) {
-    if (!g)
+    if (!g || g == &d->sink)
         return;
     Note *n = arena_alloc(d->arena, sizeof *n);
     n->file = f;
@@ -157,6 +267,29 @@ void diag_sort(Diags *d) {
     file_order = NULL;
     nfile_order = 0;
     free(order);
+    /* what was kept before a file's error past the limit was known */
+    int k = 0;
+    d->errors = d->warnings = 0;
+    for (int i = 0; i < d->list.len; i++) {
+        Diag *g = d->list.data[i];
+        const FileCut *c = g->file ? file_cut(d, g->file) : NULL;
+        if (c && c->cut && !before((Place){g->span.line, g->span.col, g->seq}, c->at))
+            continue;
+        d->list.data[k++] = g;
+        d->errors += g->sev == SEV_ERROR;
+        d->warnings += g->sev == SEV_WARNING;
+    }
+    d->list.len = k;
+}
+
+bool diag_cut(const Diags *d, const SourceFile *f) {
+    const FileCut *c = f ? file_cut(d, f) : NULL;
+    return c && c->cut;
+}
+
+void diag_json_cut(const Diags *d, const SourceFile *f, Buf *b) {
+    if (diag_cut(d, f))
+        buf_puts(b, ", \"truncated\": true");
 }
 
 static const char *sev_name[] = {"note", "warning", "error"};
@@ -264,12 +397,17 @@ void diag_print_text(const Diags *d, void *stream, bool color) {
     for (int i = 0; i < d->list.len; i++) {
         const Diag *g = d->list.data[i];
         print_head(out, g->file, g->span, g->sev, g->msg, g->id, color);
-        if (g->file && g->span.line > 0)
+        if (g->file && g->span.line > 0 && g->caret_len >= 0)
             print_caret(out, g->file, g->span, g->caret_len, color);
         for (int k = 0; k < g->notes.len; k++) {
             const Note *n = g->notes.data[k];
             print_head(out, n->file, n->span, SEV_NOTE, n->msg, NULL, color);
         }
+        /* a file's diagnostics are together: its last one ends a cut list */
+        const Diag *next = i + 1 < d->list.len ? d->list.data[i + 1] : NULL;
+        if ((!next || next->file != g->file) && diag_cut(d, g->file))
+            print_head(out, g->file, (Span){0, 0, 0, 0}, SEV_ERROR, DIAG_LIMIT_MSG,
+                       DIAG_LIMIT_ID, color);
     }
 }
 

@@ -53,6 +53,7 @@ static const char *usage_text =
     "common options:\n"
     "  --network NAME          the network to use, where a file holds several\n"
     "  --color=auto|always|never   colour diagnostics (auto: on a terminal)\n"
+    "  --error-limit=N         show at most N errors per file (default 20, 0: all)\n"
     "  --version               print netc's version\n"
     "\n"
     "FILE may be - for standard input. Exit status: 0 success (warnings allowed),\n"
@@ -83,6 +84,8 @@ static const struct {
      "  --max-macs=N                error if it needs more than N multiply-accumulates\n"
      "                              (250K, 4M, 2G are powers of 1000)\n"
      "  --network NAME              check only this network\n"
+     "  --error-limit=N             stop a file after N errors (default 20; 0: no\n"
+     "                              limit); warnings do not count\n"
      "\n"
      "A comment '# netc: disable=ID,...' on a layer's line or the line above\n"
      "silences those warnings for that layer. 'netc help warnings' lists them.\n"},
@@ -329,6 +332,13 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v || *end || errno || !(f >= 0 && f <= 1))
                 return usage_error("--rf-min takes a fraction from 0 to 1, saw '%s'", v);
             o->warn.rf_min = f;
+        } else if ((v = flag_value(argc, argv, &i, "--error-limit"))) {
+            char *end;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || errno || n < 0 || n > INT32_MAX)
+                return usage_error("--error-limit takes a count of errors (0 for no limit), saw '%s'", v);
+            o->warn.error_limit = n ? (int)n : -1;
         } else if ((v = flag_value(argc, argv, &i, "--color"))) {
             if (strcmp(v, "auto") == 0)
                 o->color = -1;
@@ -450,6 +460,7 @@ static int cmd_check(Options *o, Program *p) {
             json_string(&b, f->display);
             buf_puts(&b, ", \"diagnostics\": ");
             diag_json_list(d, f, &b, 4);
+            diag_json_cut(d, f, &b);
             buf_putc(&b, '}');
         }
         buf_puts(&b, files.len ? "\n  ]\n}\n" : "]\n}\n");

@@ -133,6 +133,12 @@ const char *source_line(const SourceFile *f, int line, int *len);
 #define SOURCE_MAX_BYTES (256u << 20)
 /* Reads a whole file; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
+/* Whether the file is binary content rather than a .net file
+** (docs/language.md, "Files"): NUL bytes or mostly bytes that are not text
+** in its first 8 KiB, or the start of a known binary format. Then *at is the
+** offset of the first byte that cannot be in a .net file, and *hint says
+** what the content looks like and what takes it, or is NULL. */
+bool source_binary(const SourceFile *f, size_t *at, const char **hint);
 
 /*
 ** diag.c: the only place that prints a diagnostic
@@ -172,26 +178,35 @@ typedef struct Diag {
     const char *id;
     const SourceFile *file; /* NULL: not about a place in a file */
     Span span;
-    int caret_len; /* characters to underline from span start; 0: whole span */
+    int caret_len; /* characters to underline from span start; 0: whole span;
+                      -1: no source line quoted (it is not text) */
     const char *msg;
     const char *layer; /* NULL if not about one layer */
     Vec notes;         /* Note* */
     int seq;           /* order of report, for a stable sort */
 } Diag;
 
+/* The errors shown per file when --error-limit is not given. */
+enum { ERROR_LIMIT_DEFAULT = 20 };
+
 typedef struct WarnConfig {
     bool enabled[W__COUNT];
     bool werror[W__COUNT];
     double rf_min;
+    int error_limit; /* --error-limit=N: errors shown per file; 0 when not
+                        given (ERROR_LIMIT_DEFAULT), -1 for no limit */
 } WarnConfig;
 
 typedef struct Diags {
     Arena *arena;
     Vec list; /* Diag* */
-    int errors, warnings;
+    int errors, warnings; /* reported; after diag_sort, those listed */
     const WarnConfig *config; /* NULL: all warnings on, none an error */
     const Vec *file_order;    /* SourceFile*: the order files print in; NULL:
                                  the order of their first diagnostic */
+    Vec cuts;  /* FileCut* (diag.c): per file with errors, under the limit */
+    int seq;   /* reports so far, listed or not */
+    Diag sink; /* what a report past the error limit fills in, unlisted */
 } Diags;
 
 Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
@@ -204,10 +219,24 @@ void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 bool suppressed(const SourceFile *f, int line, const char *id);
 
-/* Sorts diagnostics by file, line and column, keeping report order on ties. */
+/* A diagnostic of any severity, for a caller that decides it at run time. */
+Diag *diag_report(Diags *d, Severity sev, const SourceFile *f, Span s, const char *id,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Sorts diagnostics by file, line and column, keeping report order on ties,
+** and keeps of each file only what comes before its first error past the
+** error limit (docs/language.md, "Diagnostics and output"). */
 void diag_sort(Diags *d);
 void diag_print_text(const Diags *d, void *stream, bool color);
 void diag_json_list(const Diags *d, const SourceFile *f, Buf *out, int indent);
+/* Whether f had more errors than the limit (after diag_sort: whether its
+** list was cut). */
+bool diag_cut(const Diags *d, const SourceFile *f);
+/* `, "truncated": true` when f's list was cut: for the JSON of a file. */
+void diag_json_cut(const Diags *d, const SourceFile *f, Buf *out);
+/* The line printed after the last diagnostic of a cut file. */
+#define DIAG_LIMIT_MSG "too many errors emitted, stopping now"
+#define DIAG_LIMIT_ID "--error-limit="
 
 /*
 ** ast.h material: the syntax tree that grammar/parser.y builds

@@ -128,15 +128,38 @@ void sarif_write(const Diags *d, const Vec *failures, Buf *b) {
     /* files that could not be read: the run did not check everything */
     buf_printf(b, "      \"invocations\": [{\"executionSuccessful\": %s",
                failures && failures->len ? "false" : "true");
-    if (failures && failures->len) {
-        buf_puts(b, ", \"toolExecutionNotifications\": [");
-        for (int i = 0; i < failures->len; i++) {
-            buf_puts(b, i ? ", {\"level\": \"error\", " : "{\"level\": \"error\", ");
-            text_obj(b, "message", failures->data[i]);
-            buf_putc(b, '}');
-        }
-        buf_putc(b, ']');
+    int notes = 0;
+    for (int i = 0; failures && i < failures->len; i++) {
+        buf_puts(b, notes++ ? ", " : ", \"toolExecutionNotifications\": [");
+        buf_puts(b, "{\"level\": \"error\", ");
+        text_obj(b, "message", failures->data[i]);
+        buf_putc(b, '}');
     }
+    /* files cut at the error limit: their results are not all of their
+    ** errors (a file's diagnostics are together in the sorted list) */
+    int errors = 0;
+    for (int i = 0; i < d->list.len; i++) {
+        const Diag *g = d->list.data[i];
+        const Diag *next = i + 1 < d->list.len ? d->list.data[i + 1] : NULL;
+        errors += g->sev == SEV_ERROR;
+        if (next && next->file == g->file)
+            continue;
+        if (diag_cut(d, g->file)) {
+            buf_puts(b, notes++ ? ", " : ", \"toolExecutionNotifications\": [");
+            buf_puts(b, "{\"level\": \"warning\", ");
+            Buf msg = {0};
+            buf_printf(&msg, "%s: " DIAG_LIMIT_MSG " [" DIAG_LIMIT_ID "]: the results hold its first %d errors",
+                       g->file->display, errors);
+            text_obj(b, "message", msg.data);
+            buf_free(&msg);
+            buf_puts(b, ", \"locations\": [");
+            location(b, g->file, (Span){0, 0, 0, 0});
+            buf_puts(b, "]}");
+        }
+        errors = 0;
+    }
+    if (notes)
+        buf_putc(b, ']');
     buf_puts(b, "}],\n");
     buf_puts(b, "      \"results\": [");
     int k = 0;

@@ -138,29 +138,27 @@ typedef struct Binder {
     int errors;
 } Binder;
 
-static Diag *at_layer(Binder *b, const Node *n, const char *msg) {
-    Diag *g = diag_error(b->d, n->file, n->span, "weights", "%s", msg);
+static Diag *at_layer_sev(Binder *b, const Node *n, Severity sev, const char *msg) {
+    Diag *g = diag_report(b->d, sev, n->file, n->span, "weights", "%s", msg);
     g->caret_len = n->focus_len;
     g->layer = n->name;
     note_sites(b->d, g, n->site);
-    b->errors++;
+    b->errors += sev == SEV_ERROR;
     return g;
+}
+
+static Diag *at_file_sev(Binder *b, Severity sev, const char *msg) {
+    Diag *g = diag_report(b->d, sev, b->wf, (Span){0, 0, 0, 0}, "weights", "%s", msg);
+    b->errors += sev == SEV_ERROR;
+    return g;
+}
+
+static Diag *at_layer(Binder *b, const Node *n, const char *msg) {
+    return at_layer_sev(b, n, SEV_ERROR, msg);
 }
 
 static Diag *at_file(Binder *b, const char *msg) {
-    Diag *g = diag_error(b->d, b->wf, (Span){0, 0, 0, 0}, "weights", "%s", msg);
-    b->errors++;
-    return g;
-}
-
-/* An unexpected tensor is an error, or with allow_extra a warning. */
-static void demote(Binder *b, Diag *g) {
-    if (!b->allow_extra)
-        return;
-    g->sev = SEV_WARNING;
-    b->d->errors--;
-    b->d->warnings++;
-    b->errors--;
+    return at_file_sev(b, SEV_ERROR, msg);
 }
 
 static int node_by_name(const void *a, const void *b) {
@@ -194,7 +192,8 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
     const Node *n = owner(sorted, nn, t->name, a);
     if (n && n->bad)
         return; /* the layer is already in error; its tensors cannot be checked */
-    Diag *g;
+    /* an unexpected tensor is an error, or with allow_extra a warning */
+    Severity sev = b->allow_extra ? SEV_WARNING : SEV_ERROR;
     if (n) {
         const char *suffix = t->name + strlen(n->name) + 1;
         const char *why = "";
@@ -202,18 +201,17 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
             why = arena_printf(a, ": %s '%s' has no weights", op_info[n->op].name, n->name);
         else if (strcmp(suffix, "bias") == 0 && n->op != OP_batchnorm && !n->bias)
             why = arena_printf(a, ": %s '%s' has bias=false", op_info[n->op].name, n->name);
-        g = at_layer(b, n, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
-                                        b->display, why));
+        at_layer_sev(b, n, sev, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
+                                             b->display, why));
     } else {
         const char *dot = strrchr(name, '.');
         const char *why =
             dot ? arena_printf(a, ": network '%s' has no layer '%.*s'", b->g->name,
                                (int)(dot - name), name)
                 : "";
-        g = at_file(b, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
-                                    b->display, why));
+        at_file_sev(b, sev, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
+                                         b->display, why));
     }
-    demote(b, g);
 }
 
 static float *to_floats(const StTensor *t) {

@@ -15,7 +15,8 @@
 # run: one result per diagnostic, same rule, level, message and region (end
 # column exclusive in both), notes as relatedLocations with their messages.
 # The driver is "netc" with netc's version and a rule, with help text, for
-# every id `netc help warnings` lists.
+# every id `netc help warnings` lists. A file cut at --error-limit is a
+# notification in the run's invocation.
 
 import json
 import os
@@ -249,6 +250,38 @@ def test_stdin_and_paths(s, ids, version):
          "becomes relative to it")
 
 
+def test_error_limit(s, ids, version):
+    """A file cut at --error-limit: its first errors are results, and the
+    run's invocation says, in a notification on that file, that the list was
+    cut; the other files are complete and have no notification."""
+    cut = "tests/golden/errors/error-limit.net"  # 26 errors
+    args = ["--error-limit=2", cut, INPUTS + "/syntax.net"]
+    compare(s, "error limit", args, ids, version)
+    s.context = "error limit"
+    r = s.run("check", "--format=sarif", *args)
+    s.status(r, 1)
+    run = json.loads(r.out)["runs"][0]
+    res = run["results"]
+    s.eq([uri_of(x["locations"][0]) for x in res].count(cut), 2, "two results in the cut file")
+    s.eq([uri_of(x["locations"][0]) for x in res].count(INPUTS + "/syntax.net"), 2,
+         "both errors of syntax.net, which is not cut")
+    inv = run["invocations"]
+    s.eq(len(inv), 1, "one invocation")
+    s.eq(inv[0].get("executionSuccessful"), True, "netc ran to the end")
+    notes = inv[0].get("toolExecutionNotifications", [])
+    if s.eq(len(notes), 1, "one notification: the cut file"):
+        n = notes[0]
+        s.eq(n.get("level"), "warning", "its level")
+        s.eq(n["message"]["text"], cut + ": too many errors emitted, stopping now "
+             "[--error-limit=]: the results hold its first 2 errors", "its message")
+        s.eq([uri_of(x) for x in n.get("locations", [])], [cut], "it names the file")
+    r = s.run("check", "--format=sarif", "--error-limit=0", cut)
+    run = json.loads(r.out)["runs"][0]
+    s.eq(len(run["results"]), 26, "--error-limit=0: every error")
+    s.check("toolExecutionNotifications" not in run["invocations"][0],
+            "--error-limit=0: no notification", run["invocations"])
+
+
 def main():
     global SCHEMA
     if len(sys.argv) != 3:
@@ -277,7 +310,8 @@ def main():
     ids = help_ids(s)
     v = s.run("--version").out.strip()
     version = v[len("netc "):] if v.startswith("netc ") else v
-    for t in [test_examples, test_errors, test_error_specifics, test_stdin_and_paths]:
+    for t in [test_examples, test_errors, test_error_specifics, test_stdin_and_paths,
+              test_error_limit]:
         s.test(t, s, ids, version)
     s.finish()
 

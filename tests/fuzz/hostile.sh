@@ -273,7 +273,8 @@ if case_ long-line; then
     check long-line "$f" "undefined tensor 'nowhere'" 3
 fi
 
-# 100,000 errors: every one is reported, in order.
+# 200,000 errors: the first 20 by place are reported (--error-limit), the
+# undefined tensor first though the parser finds the '$' errors before it.
 if case_ many-errors; then
     f="$OUT/many-errors.net"
     { printf '%s' "$HEAD"

@@ -1,0 +1,1 @@
+check --format=json --error-limit=2 tests/golden/errors/error-limit.net

@@ -1,0 +1,1 @@
+check --error-limit=0 tests/golden/errors/error-limit.net

@@ -1,0 +1,1 @@
+check --error-limit=-1 examples/seed.net
