@@ -139,6 +139,8 @@ char *read_file(const char *path, size_t *len);
 ** offset of the first byte that cannot be in a .net file, and *hint says
 ** what the content looks like and what takes it, or is NULL. */
 bool source_binary(const SourceFile *f, size_t *at, const char **hint);
+/* The line and column of byte `off` (a one-character span). */
+Span source_span_at(const SourceFile *f, size_t off);
 
 /*
 ** diag.c: the only place that prints a diagnostic

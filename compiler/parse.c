@@ -59,8 +59,17 @@ SourceFile *parse_text_depth(Program *p, SourceFile *f, int depth) {
     if (netc_yylex_init_extra(&ls, &scanner) != 0) {
         out_of_memory();
     }
+    size_t at;
+    const char *hint;
     if (f->len > (size_t)INT32_MAX) {
         diag_error(p->diags, f, (Span){1, 1, 1, 1}, "syntax", "file is larger than 2 GiB");
+    } else if (source_binary(f, &at, &hint)) {
+        /* one error, not one per byte of an executable (docs/language.md) */
+        Diag *g = diag_error(p->diags, f, source_span_at(f, at), "binary",
+                             "not a .net file (binary content at byte %zu)", at);
+        g->caret_len = -1; /* the line is not text: not quoted */
+        if (hint)
+            diag_note(p->diags, g, f, (Span){0, 0, 0, 0}, "%s", hint);
     } else {
         netc_yy_scan_bytes(f->text, (int)f->len, scanner);
         netc_yyparse(scanner, &ps);

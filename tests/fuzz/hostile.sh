@@ -128,12 +128,21 @@ if case_ unary-minus; then
     check unary-minus "$f" "deep" 3
 fi
 
-# NUL bytes between, inside and after tokens.
+# NUL bytes between, inside and after tokens: binary content, one error at
+# the first one (byte 9, line 1).
 if case_ nul-bytes; then
     f="$OUT/nul-bytes.net"
     { printf 'network n\000ul {\n    x = input(shape=(8, 8, 1));\000\000\n'
       printf '    conv2d(filters=\0008, kernel=3);\n    relu();\n}\n\000'; } >"$f"
-    check nul-bytes "$f" "NUL" 1
+    check nul-bytes "$f" "not a .net file (binary content at byte 9)" 1
+fi
+
+# NUL bytes after the first 8 KiB: the lexer's errors, at their places.
+if case_ late-nul-bytes; then
+    f="$OUT/late-nul-bytes.net"
+    { repeat '# padding, a comment line of 64 bytes...........................\n' 200
+      printf 'network n\000ul {\n    x = input(shape=(8, 8, 1));\000\000\n}\n'; } >"$f"
+    check late-nul-bytes "$f" "NUL" 201
 fi
 
 # Every byte from 0x00 to 0xFF, in order, on one line of a network.

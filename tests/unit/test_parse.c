@@ -605,7 +605,9 @@ static void test_integer_overflow(void **state) {
     tn_free(t);
 }
 
-/* A NUL byte is an error at its line and column; the rest is read. */
+/* A NUL byte in the first 8 KiB makes the file binary content: one error
+** at its line and column that gives its byte offset, and the file is not
+** read further. */
 static void test_nul_byte(void **state) {
     (void)state;
     const char src[] = "network n {\n"
@@ -613,12 +615,139 @@ static void test_nul_byte(void **state) {
                        "  y = relu(x);\n"
                        "}\n";
     TestNet *t = tn_parse_len(src, sizeof src - 1);
-    assert_count(t, "syntax", 1);
-    Diag *e = tn_diag(t, "syntax");
+    assert_int_equal(t->diags.list.len, 1);
+    Diag *e = tn_diag(t, "binary");
     assert_at(e, 2, 28);
+    assert_string_equal(e->msg, "not a .net file (binary content at byte 39)");
+    assert_int_equal(e->caret_len, -1);
+    assert_int_equal(e->notes.len, 0); /* not a format netc recognises */
+    assert_int_equal(t->file->networks.len, 0);
+    tn_free(t);
+}
+
+/* A NUL byte further on is the lexer's: an error at its line and column,
+** and the rest is read. */
+static void test_nul_byte_late(void **state) {
+    (void)state;
+    Buf b = {0};
+    buf_puts(&b, "network n {\n");
+    for (int i = 0; i < 100; i++) /* 100 lines of 100 bytes */
+        buf_printf(&b, "# %096d\n", i);
+    buf_puts(&b, "  x = input(shape=(4,4,1));");
+    buf_putc(&b, '\0');
+    buf_puts(&b, "\n  y = relu(x);\n}\n");
+    TestNet *t = tn_parse_len(b.data, b.len);
+    assert_count(t, "syntax", 1);
+    assert_count(t, "binary", 0);
+    Diag *e = tn_diag(t, "syntax");
+    assert_at(e, 102, 28);
     assert_string_equal(e->msg, "unexpected NUL byte");
     assert_int_equal(net0(t)->stmts.len, 2);
+    buf_free(&b);
     tn_free(t);
+}
+
+/* What source_binary says of `len` bytes named `name`: NULL if text, else
+** "AT:HINT" (HINT "-" when there is none). */
+static const char *binary_of(Arena *a, const char *name, const char *bytes, size_t len) {
+    SourceFile *f = source_new(a, name, name, bytes, len);
+    size_t at;
+    const char *hint;
+    if (!source_binary(f, &at, &hint))
+        return NULL;
+    return arena_printf(a, "%zu:%s", at, hint ? hint : "-");
+}
+
+/* The formats netc recognises, by their first bytes; and text that must
+** stay text. */
+static void test_binary_formats(void **state) {
+    (void)state;
+    Arena a = {0};
+    static const struct {
+        const char *name, *bytes;
+        size_t len;
+        const char *want; /* NULL: text; else "AT:" and the start of the hint */
+    } cases[] = {
+#define B(s) s, sizeof s - 1
+        {"ls", B("\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0"), "0:this looks like an ELF executable"},
+        {"ls", B("\xCF\xFA\xED\xFE\x0C\0\0\x01"), "0:this looks like a Mach-O executable"},
+        /* the first bytes of an ONNX model that onnx.save writes */
+        {"m.bin", B("\x08\x07\x12\x07pytorch\x1a\x05" "2.1.0:\xb2\x02\n"), "0:this looks like an ONNX model"},
+        {"m.bin", B("\x08\x03:J\n\x12\n\x01x\x12\x01y\x1a\x04test\"\x04Relu"), "0:this looks like an ONNX model"},
+        /* a backspace then not a protobuf tag: binary, but not ONNX */
+        {"m.bin", B("\x08\x03\x01\x01\0"), "0:-"},
+        /* the name alone says ONNX only of content that is binary anyway */
+        {"m.onnx", B("\x0a\x05graph\0\0"), "1:this looks like an ONNX model"},
+        {"m.onnx", B("network n {\n}\n"), NULL},
+        {"w.st", B("\x11\0\0\0\0\0\0\0{\"a\":{\"dtype\":1}}"), "0:this looks like a safetensors"},
+        {"x.npy", B("\x93NUMPY\x01\0v\0{'descr': '<f4', }"), "0:this looks like a NumPy .npy array"},
+        {"x.npz", B("PK\x03\x04\x14\0\0\0"), "2:this looks like a NumPy .npz archive"},
+        {"w.pt", B("PK\x03\x04\x14\0\0\0"), "2:this looks like a zip archive"},
+        {"w.pt", B("\x80\x02\x8a\x0alz\xfc\x9c" "F\xf9 j\xa8P\x19."), "0:this looks like a Python pickle"},
+        {"k.h5", B("\x89HDF\r\n\x1a\n\0\0\0\0"), "0:this looks like an HDF5 file"},
+        {"m.tflite", B("\x1c\0\0\0TFL3\0\0"), "0:this looks like a TensorFlow Lite model"},
+        {"a.gz", B("\x1f\x8b\x08\0\0\0\0\0"), "0:this looks like gzip-compressed data"},
+        {"i.png", B("\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "0:this looks like a PNG image"},
+        {"i.jpg", B("\xff\xd8\xff\xe0\0\x10JFIF"), "0:this looks like a JPEG image"},
+        {"u.net", B("\xff\xfen\0e\0t\0"), "0:this looks like UTF-16 text"},
+        {"u.net", B("n\0e\0t\0w\0o\0r\0k\0"), "1:this looks like UTF-16 text"},
+        {"a.exe", B("MZ\x90\0\x03\0\0\0"), "2:this looks like a Windows executable"},
+        /* text: ASCII, UTF-8, a BOM, a few Latin-1 bytes, ANSI colours */
+        {"t.net", B("network n {\n    x = input(shape=(8));\n}\n"), NULL},
+        {"t.net", B("# 28×28 → 10\nnetwork n {}\n"), NULL},
+        {"t.net", B("\xef\xbb\xbfnetwork n {}\n"), NULL},
+        {"t.net", B("# caf\xe9 cr\xe8me\nnetwork n {\n    x = input(shape=(8));\n}\n"), NULL},
+        {"t.log", B("\x1b[31merror\x1b[0m: x\n"), NULL},
+        {"t.net", B(""), NULL},
+        /* no NUL: binary when more than 30% of the bytes are not text */
+        {"t.net", B("abcdef\x01\x02\x03"), "6:-"},
+        {"t.net", B("abcdefg\x01\x02\x03"), NULL},
+        {"t.net", B("\xfd\xfe\xff"), "0:-"},
+#undef B
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = binary_of(&a, cases[i].name, cases[i].bytes, cases[i].len);
+        const char *want = cases[i].want;
+        if (!want) {
+            if (got)
+                fail_msg("case %zu (%s): text taken for binary: %s", i, cases[i].name, got);
+            continue;
+        }
+        if (!got || strncmp(got, want, strlen(want)) != 0)
+            fail_msg("case %zu (%s): expected '%s...', got '%s'", i, cases[i].name, want,
+                     got ? got : "(text)");
+    }
+    arena_free(&a);
+}
+
+/* Only the first 8 KiB decide: a NUL after them is left to the lexer; a
+** UTF-8 character cut by the end of the window is not held against the
+** file. */
+static void test_binary_window(void **state) {
+    (void)state;
+    Arena a = {0};
+    char *text = arena_alloc(&a, 20000);
+    memset(text, 'a', 20000);
+    text[9000] = '\0';
+    assert_null(binary_of(&a, "t.net", text, 20000));
+    text[8100] = '\0';
+    assert_string_equal(binary_of(&a, "t.net", text, 20000), "8100:-");
+    memset(text, 'a', 20000);
+    memcpy(text + 8190, "\xe2\x86\x92", 3); /* → across byte 8192 */
+    assert_null(binary_of(&a, "t.net", text, 20000));
+    /* a file of bytes that are mostly not text, every byte checked */
+    for (int i = 0; i < 20000; i++)
+        text[i] = (char)(i % 3 ? 0xff : 'a');
+    assert_string_equal(binary_of(&a, "t.net", text, 20000), "1:-");
+    /* the span of a byte counts characters, as the lexer does */
+    SourceFile *f = source_new(&a, "t.net", "t.net", "ab\n\xc3\x97\xc3\x97x\n", 9);
+    Span s = source_span_at(f, 7);
+    assert_int_equal(s.line, 2);
+    assert_int_equal(s.col, 3);
+    s = source_span_at(f, 0);
+    assert_int_equal(s.line, 1);
+    assert_int_equal(s.col, 1);
+    arena_free(&a);
 }
 
 /* Bytes that are not UTF-8, and UTF-8 characters the language does not
@@ -860,6 +989,9 @@ int main(void) {
         cmocka_unit_test(test_expected_expression_message),
         cmocka_unit_test(test_integer_overflow),
         cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_nul_byte_late),
+        cmocka_unit_test(test_binary_formats),
+        cmocka_unit_test(test_binary_window),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_columns_count_characters),
         cmocka_unit_test(test_stray_bytes_have_columns),

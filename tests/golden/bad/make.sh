@@ -13,7 +13,8 @@ cd "$out"
 
 head='network n {\n    x = input(shape=(8));\n'
 
-# A NUL byte in the middle of a statement, and a file of NULs only.
+# A NUL byte in the middle of a statement, and a file of NULs only: binary
+# content, one `binary` error at the first NUL (docs/language.md, "Files").
 printf "${head}"'    y = dense(units=4);\000 z = relu();\n}\n' >nul-byte.net
 printf '\000\000\000\000' >nul-only.net
 # Bytes that are not UTF-8: a lone 0xFF, a stray continuation byte, an

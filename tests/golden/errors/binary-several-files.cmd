@@ -1,0 +1,1 @@
+check examples/seed.net tests/golden/errors/binary/ls tests/cli/inputs/syntax.net
