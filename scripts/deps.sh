@@ -3,9 +3,10 @@
 # Safe to run again: it installs nothing that is already there.
 set -eu
 
-need="gcc make cmake flex bison git libcmocka-dev libcjson-dev python3 python3-jsonschema graphviz"
-# python3-jsonschema validates the SARIF output and graphviz the DOT output
-# in the tests. clang (with libFuzzer) builds the fuzz target; optional.
+need="gcc make cmake flex bison git libcmocka-dev libcjson-dev python3 python3-jsonschema graphviz groff-base"
+# python3-jsonschema validates the SARIF output, graphviz the DOT output and
+# groff-base formats the man page in the tests. clang (with libFuzzer)
+# builds the fuzz target; optional.
 want="clang libclang-rt-14-dev"
 
 missing=""
