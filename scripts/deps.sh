@@ -10,9 +10,9 @@ build="gcc make cmake flex bison libcjson-dev"
 need="$build git libcmocka-dev python3 python3-jsonschema python3-yaml graphviz groff-base"
 # python3-jsonschema validates the SARIF output, graphviz the DOT output,
 # groff-base formats the man page and python3-yaml reads action.yml and
-# .pre-commit-hooks.yaml in the tests. clang (with libFuzzer) builds the
-# fuzz target; optional.
-want="clang libclang-rt-14-dev"
+# .pre-commit-hooks.yaml in the tests. Optional: clang (with libFuzzer)
+# builds the fuzz target; pre-commit runs the hooks as a user's commit does.
+want="clang libclang-rt-14-dev pre-commit"
 if [ "${1:-}" = "--build" ]; then
     need=$build
     want=""
