@@ -15,8 +15,8 @@
 # With --schema, every one of those documents must also validate against
 # SCHEMA, the OASIS SARIF 2.1.0 JSON schema (draft-04, as its $schema says),
 # with Debian's python3-jsonschema. The repository does not hold the schema
-# and no Debian package ships it, so tests/CMakeLists.txt finds it where it
-# can (-DNETC_SARIF_SCHEMA=FILE at configure time) and passes an empty
+# and no Debian package ships it, so tests/cli/CMakeLists.txt finds it where
+# it can (-DNETC_SARIF_SCHEMA=FILE at configure time) and passes an empty
 # SCHEMA when it found none: the script then prints how to enable it and
 # exits 77, which ctest reports as skipped. A SCHEMA that names a missing
 # file is a failure: whoever named it wants it used.
