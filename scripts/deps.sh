@@ -1,12 +1,22 @@
 #!/bin/sh
-# Installs the Debian packages netc needs to build and test, where missing.
+# Installs the Debian packages netc needs to build and test, where missing:
+#     sh scripts/deps.sh [--build]
 # Safe to run again: it installs nothing that is already there.
 set -eu
 
-need="gcc make cmake flex bison git libcmocka-dev libcjson-dev python3 python3-jsonschema graphviz"
-# python3-jsonschema validates the SARIF output and graphviz the DOT output
-# in the tests. clang (with libFuzzer) builds the fuzz target; optional.
-want="clang libclang-rt-14-dev"
+# With --build, only what building netc needs (the GitHub Action, action.yml,
+# installs no more than that).
+build="gcc make cmake flex bison libcjson-dev"
+need="$build git libcmocka-dev python3 python3-jsonschema python3-yaml graphviz groff-base"
+# python3-jsonschema validates the SARIF output, graphviz the DOT output,
+# groff-base formats the man page and python3-yaml reads action.yml and
+# .pre-commit-hooks.yaml in the tests. Optional: clang (with libFuzzer)
+# builds the fuzz target; pre-commit runs the hooks as a user's commit does.
+want="clang libclang-rt-14-dev pre-commit"
+if [ "${1:-}" = "--build" ]; then
+    need=$build
+    want=""
+fi
 
 missing=""
 for p in $need $want; do

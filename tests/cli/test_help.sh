@@ -54,7 +54,7 @@ fi
 run help
 expect 0 "netc help"
 contains "$tmp/out" "usage: netc <command>" "netc help"
-for c in check summary graph rf help; do
+for c in check summary graph rf build run help; do
     if grep -qE "^  $c( |$)" "$tmp/out"; then ok; else fail "netc help does not list '$c'"; fi
 done
 contains "$tmp/out" "Exit status" "netc help tells the exit status"
@@ -68,7 +68,7 @@ for alias in --help -h "help help"; do
 done
 
 # netc help COMMAND and netc COMMAND --help: the same text, a usage line
-for c in check summary graph rf; do
+for c in check summary graph rf build run; do
     run help "$c"
     expect 0 "netc help $c"
     if head -1 "$tmp/out" | grep -q "^usage: netc $c "; then ok; else
