@@ -21,8 +21,10 @@
 //    session.run()` timed), the engine that goes first alternating from
 //    round to round. A batch lasts at least BATCH_MS and 3 calls.
 // 3. Print the medians over every timed call of each engine, the ratio of
-//    the medians, and the lowest and highest of the per-round ratios
-//    (median of the round's netc batch over its ONNX Runtime batch).
+//    the medians, the lowest and highest of the per-round ratios (median of
+//    the round's netc batch over its ONNX Runtime batch), and the medians
+//    of the CPU time each call cost the process (every thread; on a busy
+//    machine, wall time less the waits for a core).
 //
 // Not a test: timings depend on the machine and its load.
 
@@ -103,30 +105,43 @@ function cpuInfo() {
   return { model, cores: os.cpus().length, flags: wanted.filter((f) => flags.includes(f)) };
 }
 
-// One netc batch: a fresh harness process; returns the per-call times in ms.
+// One netc batch: a fresh harness process; returns the per-call wall and
+// CPU times in ms.
 function netcBatch(net, t, minMs, minRuns, warmup) {
   const dir = path.join(net.dir, `t${t}`);
   const out = execFileSync(path.join(dir, 'harness'),
     [path.join(dir, 'model.bin'), path.join(net.dir, 'input.nhwc.bin'),
       path.join(dir, 'out.bin'), String(minMs), String(minRuns), String(warmup)],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return out.trim().split('\n').map((l) => Number(l) / 1e6);
+  const wall = [];
+  const cpu = [];
+  for (const line of out.trim().split('\n')) {
+    const [w, c] = line.split(' ').map((x) => Number(x) / 1e6);
+    wall.push(w);
+    cpu.push(c);
+  }
+  return { wall, cpu };
 }
 
 // One ONNX Runtime batch on a session made beforehand.
 async function ortBatch(net, t, minMs, minRuns, warmup) {
   const s = net.sessions[t];
   for (let i = 0; i < warmup; i++) await s.run(net.feeds);
-  const times = [];
+  const wall = [];
+  const cpu = [];
   const start = process.hrtime.bigint();
   const limit = BigInt(Math.round(minMs * 1e6));
-  while (times.length < minRuns || process.hrtime.bigint() - start < limit) {
+  while (wall.length < minRuns || process.hrtime.bigint() - start < limit) {
+    // the CPU time (user + system, every thread of the process) outside the wall time
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await s.run(net.feeds);
     const t1 = process.hrtime.bigint();
-    times.push(Number(t1 - t0) / 1e6);
+    const c1 = process.cpuUsage(c0);
+    wall.push(Number(t1 - t0) / 1e6);
+    cpu.push((c1.user + c1.system) / 1e3);
   }
-  return times;
+  return { wall, cpu };
 }
 
 const fmtMs = (ms) => (ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
@@ -175,8 +190,7 @@ async function main() {
       let ok = eOrt <= TOL;
       let netcMs = ortMs;
       if (net.threads.includes(t)) {
-        const times = netcBatch(net, t, 0, 1, 0);
-        netcMs = times[0];
+        netcMs = netcBatch(net, t, 0, 1, 0).wall[0];
         const z = readF32(path.join(dir, `t${t}`, 'out.bin'));
         const eNetc = relErr(z, net.expected);
         const eBoth = relErr(z, y);
@@ -202,7 +216,7 @@ async function main() {
     for (const net of nets) {
       if (!net.ok) continue;
       const hasNetc = net.threads.includes(t);
-      const all = { netc: [], ort: [] };
+      const all = { netc: { wall: [], cpu: [] }, ort: { wall: [], cpu: [] } };
       const ratios = [];
       for (let r = 0; r < o.rounds; r++) {
         const order = r % 2 === 0 ? ['netc', 'ort'] : ['ort', 'netc'];
@@ -212,17 +226,20 @@ async function main() {
           got[e] = e === 'netc'
             ? netcBatch(net, t, o.batchMs, 3, net.warm[t].netc)
             : await ortBatch(net, t, o.batchMs, 3, net.warm[t].ort);
-          all[e].push(...got[e]);
+          all[e].wall.push(...got[e].wall);
+          all[e].cpu.push(...got[e].cpu);
         }
-        if (hasNetc) ratios.push(median(got.netc) / median(got.ort));
+        if (hasNetc) ratios.push(median(got.netc.wall) / median(got.ort.wall));
       }
+      const m = (e, k) => (all[e][k].length ? median(all[e][k]) : null);
       const row = {
         network: net.name, net: net.meta.net, threads: t,
-        ort_ms: median(all.ort), ort_runs: all.ort.length,
-        netc_ms: hasNetc ? median(all.netc) : null, netc_runs: all.netc.length,
-        ratio: hasNetc ? median(all.netc) / median(all.ort) : null,
+        ort_ms: m('ort', 'wall'), ort_cpu_ms: m('ort', 'cpu'), ort_runs: all.ort.wall.length,
+        netc_ms: m('netc', 'wall'), netc_cpu_ms: m('netc', 'cpu'), netc_runs: all.netc.wall.length,
+        ratio: hasNetc ? m('netc', 'wall') / m('ort', 'wall') : null,
         ratio_min: hasNetc ? Math.min(...ratios) : null,
         ratio_max: hasNetc ? Math.max(...ratios) : null,
+        cpu_ratio: hasNetc ? m('netc', 'cpu') / m('ort', 'cpu') : null,
       };
       rows.push(row);
       process.stderr.write(`  ${net.name}, ${t} thread(s): done\n`);
@@ -231,13 +248,14 @@ async function main() {
 
   const load1 = os.loadavg();
   const lines = [
-    '| network | threads | netc | ONNX Runtime | netc / ORT | per round | calls (netc, ORT) |',
-    '|---|---|---|---|---|---|---|',
+    '| network | threads | netc | ONNX Runtime | netc / ORT | per round | CPU time: netc / ORT | calls (netc, ORT) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(`| ${r.net} | ${r.threads} | ${r.netc_ms === null ? 'n/a' : `${fmtMs(r.netc_ms)} ms`} `
       + `| ${fmtMs(r.ort_ms)} ms | ${r.ratio === null ? 'n/a' : fmtX(r.ratio)} `
       + `| ${r.ratio === null ? 'n/a' : `${fmtX(r.ratio_min)}–${fmtX(r.ratio_max)}`} `
+      + `| ${r.cpu_ratio === null ? 'n/a' : `${fmtMs(r.netc_cpu_ms)} / ${fmtMs(r.ort_cpu_ms)} ms = ${fmtX(r.cpu_ratio)}`} `
       + `| ${r.netc_runs}, ${r.ort_runs} |`);
   }
   console.log('');
@@ -260,6 +278,7 @@ async function main() {
     lines.push('', ...head, ...scale);
   }
   console.log('\nmedians over every timed call; "per round": the lowest and highest of the rounds\' ratios;');
+  console.log('CPU time: the medians of the CPU time of the process (every thread) per call;');
   console.log('speed-up: the median on the fewer threads over the median on more (above 1: faster)');
   console.log(`load average at end: ${load1.map((x) => x.toFixed(2)).join(' ')}`);
   writeFileSync(path.join(work, 'results.json'), `${JSON.stringify({
