@@ -4,10 +4,10 @@
 #     sh bench/ort.sh [--rounds N] [--batch-ms MS] [--nets a,b,...]
 #                     [--threads 1,2] [--check-only]
 #
-# 1. Installs what is missing, or says what is: Debian's python3-torch and
-#    python3-onnx (apt-get, as root), and the onnxruntime-node npm package
-#    in bench/ort/node_modules (`npm ci` from bench/ort/package-lock.json).
-#    Node.js 18 or later and npm must be there already.
+# 1. Installs what is missing, or says what is: Debian's nodejs, npm,
+#    python3-torch and python3-onnx (apt-get, as root; Node.js must be 18 or
+#    later), and the onnxruntime-node npm package in bench/ort/node_modules
+#    (`npm ci` from bench/ort/package-lock.json).
 # 2. Builds netc (Release, in build-bench/) unless NETC names a netc binary.
 # 3. For each network (default mnist,resnet18,mobilenet: the directories of
 #    tests/numerics/examples, which give the .net file, the seed of
@@ -70,12 +70,9 @@ say() { echo "ort.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # --- 1. what the bench needs -------------------------------------------------
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-    die "Node.js and npm are missing: install Node.js 18 or later (with npm)"
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: onnxruntime-node needs 18 or later"
-
 missing=
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -x "$PY" ] || missing="$missing python3"
 "$PY" -c 'import torch' 2>/dev/null || missing="$missing python3-torch"
 "$PY" -c 'import onnx' 2>/dev/null || missing="$missing python3-onnx"
@@ -88,6 +85,8 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: onnxruntime-node needs 18 or later"
 
 if [ ! -f "$BENCH/ort/node_modules/onnxruntime-node/package.json" ]; then
     say "installing onnxruntime-node in bench/ort/node_modules"
@@ -122,7 +121,7 @@ for name in $names; do
     [ -f "$w/meta.json" ] || stale=yes
     for f in "$net" "$ex/seed" "$ex/input.npy" "$BENCH/ort_export.py" \
              "$ROOT/tests/numerics/netref.py"; do
-        [ "$stale" = yes ] || [ ! "$f" -nt "$w/meta.json" ] || stale=yes
+        [ "$stale" = yes ] || [ -z "$(find "$f" -newer "$w/meta.json")" ] || stale=yes
     done
     if [ "$stale" = yes ]; then
         say "exporting $name to ONNX"
@@ -137,7 +136,7 @@ for name in $names; do
     for t in $(echo "$THREADS" | tr ',' ' '); do
         d=$w/t$t
         rm -rf "$d"
-        tflag= lflag=
+        tflag='' lflag=''
         if [ "$t" -gt 1 ]; then
             [ "$has_threads" = yes ] || continue
             tflag=--threads=$t

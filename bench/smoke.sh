@@ -52,6 +52,7 @@ fi
 
 # npy_data FILE: the bytes after a version-1 .npy header (little-endian float32 here)
 npy_data() {
+    # shellcheck disable=SC2046  # the two bytes of the header length, split
     set -- "$1" $(od -An -tu1 -j8 -N2 "$1")
     tail -c +$((11 + $2 + 256 * $3)) "$1"
 }
@@ -68,8 +69,11 @@ harness() {
         "$work/model.c" "$ROOT/bench/ort_harness.c" -o "$work/harness" -lm || return 1
     npy_data "$ex/input.npy" >"$work/in.bin"
     "$work/harness" "$work/model.bin" "$work/in.bin" "$work/out.bin" 0 1 0 >"$work/times" || return 1
-    grep -Eq '^[1-9][0-9]* [0-9]+$' "$work/times" && [ "$(wc -l <"$work/times")" -eq 1 ] || {
-        echo "expected one line: wall and CPU time in ns; got:"; cat "$work/times"; return 1; }
+    if ! grep -Eq '^[1-9][0-9]* [0-9]+$' "$work/times" || [ "$(wc -l <"$work/times")" -ne 1 ]; then
+        echo "expected one line: wall and CPU time in ns; got:"
+        cat "$work/times"
+        return 1
+    fi
     od -An -v -f -w4 "$work/out.bin" >"$work/out.txt"
     npy_data "$ex/expected.npy" | od -An -v -f -w4 | paste - "$work/out.txt" | awk '
         { d = $1 - $2; d = d < 0 ? -d : d; m = $1 < 0 ? -$1 : $1
