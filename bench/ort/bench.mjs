@@ -37,6 +37,10 @@ import * as ort from 'onnxruntime-node';
 
 const TOL = 1e-4;
 
+// netc's targets (docs/performance.md, "What netc aims at"): the most
+// netc / ORT may be on one thread, per network.
+const TARGETS = { resnet18: 0.85, mobilenet: 1.0, mnist: 0.6 };
+
 function usage(msg) {
   if (msg) console.error(`bench.mjs: ${msg}`);
   console.error('usage: node bench/ort/bench.mjs [--rounds N] [--batch-ms MS] [--threads 1,2] [--check-only] WORK NAME...');
@@ -277,6 +281,24 @@ async function main() {
     console.log(`\n${head.concat(scale).join('\n')}`);
     lines.push('', ...head, ...scale);
   }
+  // the targets this run can judge
+  const verdicts = [];
+  const met = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'not met');
+  for (const [name, most] of Object.entries(TARGETS)) {
+    const r = by(name, 1);
+    if (!r) continue;
+    verdicts.push(`${r.net}, 1 thread: netc / ORT ${r.ratio === null ? 'n/a' : fmtX(r.ratio)}, `
+      + `target at most ${fmtX(most)}: ${met(r.ratio === null ? null : r.ratio <= most)}`);
+  }
+  const r1 = by('resnet18', 1);
+  const r2 = by('resnet18', 2);
+  if (r1 && r2) {
+    const up = r1.netc_ms !== null && r2.netc_ms !== null ? r1.netc_ms / r2.netc_ms : null;
+    verdicts.push(`examples/resnet18.net, 2 threads: netc ${up === null ? 'n/a' : fmtX(up)} faster than on 1, `
+      + `target at least 1.80×: ${met(up === null ? null : up >= 1.8)}; netc / ORT `
+      + `${r2.ratio === null ? 'n/a' : fmtX(r2.ratio)}, target below 1×: ${met(r2.ratio === null ? null : r2.ratio < 1)}`);
+  }
+  if (verdicts.length) console.log(`\ntargets (docs/performance.md):\n  ${verdicts.join('\n  ')}`);
   console.log('\nmedians over every timed call; "per round": the lowest and highest of the rounds\' ratios;');
   console.log('CPU time: the medians of the CPU time of the process (every thread) per call;');
   console.log('speed-up: the median on the fewer threads over the median on more (above 1: faster)');
