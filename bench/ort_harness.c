@@ -1,6 +1,6 @@
 /* ort_harness.c: times the C that `netc build` writes, in-process.
  *
- *   harness WEIGHTS.bin IN.bin OUT.bin MIN_MS MIN_RUNS WARMUP
+ *   harness WEIGHTS.bin IN.bin OUT.bin MIN_MS MIN_RUNS WARMUP_MS
  *
  * Compiled with the code of `netc build NET --random-weights=SEED -o model.c
  * --weights-file=model.bin` by bench/ort.sh:
@@ -11,7 +11,8 @@
  *      -DNETC_WS=NAME_WORKSPACE_BYTES WORK/model.c bench/ort_harness.c -lm
  *
  * Loads the weights, reads the input (raw little-endian float32, HWC), runs
- * the network WARMUP times untimed, then times NAME_run_ws call by call
+ * the network untimed for WARMUP_MS milliseconds (one call at least, unless
+ * WARMUP_MS is 0), then times NAME_run_ws call by call
  * until at least MIN_RUNS calls and MIN_MS milliseconds have gone by. Prints
  * each call's wall time (CLOCK_MONOTONIC) and the CPU time of the process
  * (CLOCK_PROCESS_CPUTIME_ID: all its threads, without the time spent
@@ -54,12 +55,12 @@ int main(int argc, char **argv)
 {
     static float in[NETC_IN], out[NETC_OUT];
     void *ws = NULL;
-    double min_ns, start, *times;
-    long min_runs, warmup, n, i, cap;
+    double min_ns, warm_ns, start, *times;
+    long min_runs, n, i, cap;
     FILE *f;
 
     if (argc != 7) {
-        fprintf(stderr, "usage: %s WEIGHTS.bin IN.bin OUT.bin MIN_MS MIN_RUNS WARMUP\n", argv[0]);
+        fprintf(stderr, "usage: %s WEIGHTS.bin IN.bin OUT.bin MIN_MS MIN_RUNS WARMUP_MS\n", argv[0]);
         return 2;
     }
     if (NETC_LOAD(argv[1]) != 0) {
@@ -70,14 +71,17 @@ int main(int argc, char **argv)
         return 1;
     min_ns = atof(argv[4]) * 1e6;
     min_runs = atol(argv[5]);
-    warmup = atol(argv[6]);
+    warm_ns = atof(argv[6]) * 1e6;
     /* 64-byte aligned, as a caller that cares about speed would give it */
     if (posix_memalign(&ws, 64, NETC_WS > 0 ? (size_t)NETC_WS : 64) != 0) {
         fprintf(stderr, "out of memory\n");
         return 1;
     }
-    for (i = 0; i < warmup; i++)
-        NETC_RUN_WS(in, out, ws);
+    start = now_ns(CLOCK_MONOTONIC);
+    if (warm_ns > 0)
+        do
+            NETC_RUN_WS(in, out, ws);
+        while (now_ns(CLOCK_MONOTONIC) - start < warm_ns);
 
     cap = 1024;
     times = malloc((size_t)cap * 2 * sizeof *times);

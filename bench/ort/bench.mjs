@@ -19,7 +19,8 @@
 //    made once per thread count, every graph optimisation,
 //    intraOpNumThreads = T, interOpNumThreads = 1, each `await
 //    session.run()` timed), the engine that goes first alternating from
-//    round to round. A batch lasts at least BATCH_MS and 3 calls.
+//    round to round. A batch is WARM_MS of untimed calls (one at least),
+//    then timed calls for at least BATCH_MS and 3 calls.
 // 3. Print the medians over every timed call of each engine, the ratio of
 //    the medians, the lowest and highest of the per-round ratios (median of
 //    the round's netc batch over its ONNX Runtime batch), and the medians
@@ -36,6 +37,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 const TOL = 1e-4;
+const WARM_MS = 50; // untimed calls before each batch: this long, one at least
 
 // netc's targets (docs/performance.md, "What netc aims at"): the most
 // netc / ORT may be on one thread, per network.
@@ -111,11 +113,11 @@ function cpuInfo() {
 
 // One netc batch: a fresh harness process; returns the per-call wall and
 // CPU times in ms.
-function netcBatch(net, t, minMs, minRuns, warmup) {
+function netcBatch(net, t, minMs, minRuns, warmMs) {
   const dir = path.join(net.dir, `t${t}`);
   const out = execFileSync(path.join(dir, 'harness'),
     [path.join(dir, 'model.bin'), path.join(net.dir, 'input.nhwc.bin'),
-      path.join(dir, 'out.bin'), String(minMs), String(minRuns), String(warmup)],
+      path.join(dir, 'out.bin'), String(minMs), String(minRuns), String(warmMs)],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = [];
   const cpu = [];
@@ -128,9 +130,11 @@ function netcBatch(net, t, minMs, minRuns, warmup) {
 }
 
 // One ONNX Runtime batch on a session made beforehand.
-async function ortBatch(net, t, minMs, minRuns, warmup) {
+async function ortBatch(net, t, minMs, minRuns, warmMs) {
   const s = net.sessions[t];
-  for (let i = 0; i < warmup; i++) await s.run(net.feeds);
+  const warmStart = process.hrtime.bigint();
+  do await s.run(net.feeds);
+  while (process.hrtime.bigint() - warmStart < BigInt(Math.round(warmMs * 1e6)));
   const wall = [];
   const cpu = [];
   const start = process.hrtime.bigint();
@@ -181,20 +185,16 @@ async function main() {
         interOpNumThreads: 1,
       });
     }
-    // the check; the first runs also give the warm-up counts
+    // the check
     net.ok = true;
-    net.warm = {};
     for (const t of o.threads) {
-      const t0 = process.hrtime.bigint();
       const r = await net.sessions[t].run(net.feeds);
-      const ortMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const y = r.output.data;
       const eOrt = relErr(y, net.expected);
       let line = `check ${name}, ${t} thread${t > 1 ? 's' : ''}: ONNX Runtime vs reference ${eOrt.toExponential(2)}`;
       let ok = eOrt <= TOL;
-      let netcMs = ortMs;
       if (net.threads.includes(t)) {
-        netcMs = netcBatch(net, t, 0, 1, 0).wall[0];
+        netcBatch(net, t, 0, 1, 0);
         const z = readF32(path.join(dir, `t${t}`, 'out.bin'));
         const eNetc = relErr(z, net.expected);
         const eBoth = relErr(z, y);
@@ -205,9 +205,6 @@ async function main() {
       }
       console.log(`${line}: ${ok ? 'ok' : 'FAIL'}`);
       net.ok = net.ok && ok;
-      // about 50 ms of warm-up before each batch, at least one call
-      net.warm[t] = { netc: Math.min(1000, Math.max(1, Math.ceil(50 / netcMs))),
-        ort: Math.min(1000, Math.max(1, Math.ceil(50 / ortMs))) };
     }
     if (!net.ok) failed = true;
     nets.push(net);
@@ -228,8 +225,8 @@ async function main() {
         for (const e of order) {
           if (e === 'netc' && !hasNetc) continue;
           got[e] = e === 'netc'
-            ? netcBatch(net, t, o.batchMs, 3, net.warm[t].netc)
-            : await ortBatch(net, t, o.batchMs, 3, net.warm[t].ort);
+            ? netcBatch(net, t, o.batchMs, 3, WARM_MS)
+            : await ortBatch(net, t, o.batchMs, 3, WARM_MS);
           all[e].wall.push(...got[e].wall);
           all[e].cpu.push(...got[e].cpu);
         }
