@@ -69,7 +69,42 @@ static inline const TRef *step_inputs(const Step *s) {
 bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
 
+/*
+** cname.c: names as C identifiers (the rules: docs/build.md)
+*/
+typedef enum {
+    CN_WORD,   /* an identifier on its own: a parameter */
+    CN_PREFIX, /* the start of identifiers, followed by '_' and a suffix */
+    CN_MACRO   /* the same in upper case: the stem of macros */
+} CNameKind;
+
+/* The identifiers given out so far in one C scope. */
+typedef struct CScope {
+    Arena *arena;
+    Vec taken; /* char* */
+} CScope;
+
+/* The one way a name of the network becomes a C identifier: `name` made
+** C-safe (kind says how), distinct from every identifier given out or
+** reserved in s before, and taken in s. */
+const char *c_name(CScope *s, const char *name, CNameKind kind);
+/* Takes id in s as it is, so that c_name gives it to no one. */
+void c_reserve(CScope *s, const char *id);
+
+/* Every identifier of the generated code made from the network's names. */
+typedef struct CNames {
+    const char *prefix;  /* mnist: mnist_run, mnist_run_ws, mnist_load_weights */
+    const char *macro;   /* MNIST: MNIST_INPUT_SIZE, MNIST_WORKSPACE_BYTES */
+    const char *guard;   /* NETC_MNIST_H */
+    const char *weights; /* netc_mnist_weights: the standalone binary's symbol */
+    const char **in, **out;             /* the run function's parameters */
+    const char **in_macro, **out_macro; /* stems of the per-tensor size macros */
+} CNames;
+
+void c_names(const Graph *g, Arena *a, CNames *out);
+
 typedef struct BuildOptions {
+    const CNames *names;     /* c_names of the network */
     const char *out_c;       /* the .c file to write */
     const char *out_h;       /* its header */
     const char *header_name; /* as the .c includes it */

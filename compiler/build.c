@@ -105,7 +105,7 @@ static int split_words(Arena *a, const char *s, char **out, int max) {
     return n;
 }
 
-static bool build_exe(const Lowered *l, const char *out, Diags *d) {
+static bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d) {
     Arena *a = l->g->arena;
     char tmpl[] = "/tmp/netc-build-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
@@ -119,19 +119,14 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
     const char *cfile = arena_printf(a, "%s/model.c", dir);
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
     const char *asmf = arena_printf(a, "%s/weights.S", dir);
-    BuildOptions o = {.out_c = cfile, .out_h = arena_printf(a, "%s/model.h", dir),
+    BuildOptions o = {.names = names, .out_c = cfile, .out_h = arena_printf(a, "%s/model.h", dir),
                       .header_name = "model.h", .weights_extern = true, .standalone = true};
     ok = emit_c(l, &o, d);
     if (ok && !write_blob(l, bin)) {
         diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", bin, strerror(errno));
         ok = false;
     }
-    const char *sym = arena_printf(a, "netc_%s_weights", l->g->name);
-    /* the symbol's name: the network name as a C identifier */
-    char *s = (char *)sym;
-    for (char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            *p = '_';
+    const char *sym = names->weights;
     const char *S = arena_printf(a,
                                  "/* the weights of the network, little-endian float32 */\n"
                                  "#if defined(__APPLE__)\n"
@@ -212,10 +207,12 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
         return 1;
     }
     weights_free(&ws);
+    CNames names;
+    c_names(g, a, &names);
     bool ok;
     if (r->kind == EMIT_C) {
         const char *stem = strip_ext(a, r->out);
-        BuildOptions o = {.out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
+        BuildOptions o = {.names = &names, .out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
                           .header_name = base_name(a, arena_printf(a, "%s.h", stem)),
                           .weights_bin = r->weights_file};
         ok = emit_c(&l, &o, d);
@@ -225,7 +222,7 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
             ok = false;
         }
     } else {
-        ok = build_exe(&l, r->out, d);
+        ok = build_exe(&l, &names, r->out, d);
     }
     lower_free(&l);
     return ok ? 0 : 1;
