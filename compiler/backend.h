@@ -115,8 +115,21 @@ typedef struct BuildOptions {
 
 /* The C back end: writes the .c and .h of a lowered program. */
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d);
-/* Writes the constants as raw little-endian float32. */
+/* Writes the constants as raw little-endian float32 (the standalone
+** binary's .incbin). */
 bool write_blob(const Lowered *l, const char *path);
+
+/* The file of --weights-file (docs/build.md, "The weights file"): a header,
+** all numbers little-endian,
+**     0  magic "NETCWTS" and a NUL       16  u64 count of floats
+**     8  u32 version (1)                 24  u32 FNV-1a of the float bytes
+**    12  u32 bytes of the network name   28  u32 zero
+** then the network's name padded with NULs to a multiple of 8 bytes, then
+** the floats, little-endian float32. NAME_load_weights checks each field. */
+#define NETC_WF_MAGIC "NETCWTS"
+#define NETC_WF_VERSION 1
+#define NETC_WF_HEADER 32
+bool write_weights_file(const Lowered *l, const char *path);
 
 /*
 ** build.c: `netc build`

@@ -216,7 +216,7 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
                           .header_name = base_name(a, arena_printf(a, "%s.h", stem)),
                           .weights_bin = r->weights_file};
         ok = emit_c(&l, &o, d);
-        if (ok && r->weights_file && !write_blob(&l, r->weights_file)) {
+        if (ok && r->weights_file && !write_weights_file(&l, r->weights_file)) {
             diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", r->weights_file,
                        strerror(errno));
             ok = false;

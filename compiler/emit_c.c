@@ -531,11 +531,25 @@ static void emit_header(const Emit *e, Buf *b) {
     }
     int64_t ws = (e->l->plan.arena + 63) / 64 * 64;
     buf_printf(b, "#define %s_WORKSPACE_BYTES %lld\n\n", e->macro, (long long)(ws ? ws : 64));
-    if (e->o->weights_bin)
+    if (e->o->weights_bin) {
         buf_printf(b,
-                   "/* Reads the weights from the file netc wrote beside this code; 0 on success.\n"
-                   "** Call it once before %s_run. */\nint %s_load_weights(const char *path);\n\n",
-                   e->prefix, e->prefix);
+                   "/* Reads the weights from the file netc wrote beside this code (its format:\n"
+                   "** docs/build.md); call it once before %s_run. Returns %s_WEIGHTS_OK,\n"
+                   "** or why the file was refused; the weights are then unusable. */\n",
+                   e->prefix, e->macro);
+        static const char *const codes[] = {
+            "OK 0",              "the weights are loaded",
+            "CANNOT_OPEN 1",     "the file cannot be opened or read",
+            "NOT_NETC 2",        "not a netc weights file (no header)",
+            "BAD_VERSION 3",     "a version of the format this code does not read",
+            "WRONG_NETWORK 4",   "the weights of another network",
+            "WRONG_COUNT 5",     "not the number of floats this network needs",
+            "BAD_CHECKSUM 6",    "the floats are not those netc wrote (a damaged file)",
+        };
+        for (size_t i = 0; i < sizeof codes / sizeof *codes; i += 2)
+            buf_printf(b, "#define %s_WEIGHTS_%s /* %s */\n", e->macro, codes[i], codes[i + 1]);
+        buf_printf(b, "int %s_load_weights(const char *path);\n\n", e->prefix);
+    }
     buf_puts(b, "/* Uses one static arena: not reentrant. */\n");
     buf_printf(b, "void %s_run", e->prefix);
     emit_params(e, b, false);
@@ -546,33 +560,63 @@ static void emit_header(const Emit *e, Buf *b) {
     buf_puts(b, ";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
-static void emit_weights(const Emit *e, Buf *b) {
+/* NAME_load_weights: reads the file of write_weights_file, checking its
+** header (docs/build.md, "The weights file") before it trusts a float. */
+static void emit_load_weights(const Emit *e, Buf *b) {
     const Lowered *l = e->l;
-    int64_t n = l->nblob ? l->nblob : 1;
-    if (l->nblob == 0) {
-        /* no layer reads a constant: nothing to define, nothing unused */
-        if (e->o->weights_bin)
-            buf_printf(b,
-                       "int %s_load_weights(const char *path)\n{\n    (void)path;\n    return 0;\n}\n\n",
-                       e->prefix);
-        return;
-    }
-    if (e->o->weights_extern) {
-        buf_printf(b, "extern const float %s[%lld];\n", e->names->weights, (long long)n);
-        buf_printf(b, "#define NETC_W %s\n\n", e->names->weights);
-        return;
-    }
-    if (e->o->weights_bin) {
-        buf_printf(b, "static float netc_weights[%lld];\n#define NETC_W netc_weights\n\n", (long long)n);
+    const char *name = l->g->name;
+    size_t len = strlen(name), padded = (len + 7) / 8 * 8;
+    const char *M = e->macro;
+    buf_printf(b, "int %s_load_weights(const char *path)\n{\n", e->prefix);
+    buf_printf(b, "    static const char name[%zu] = \"%s\";\n", padded + 1, name);
+    buf_printf(b, "    unsigned char h[%zu];\n", (size_t)NETC_WF_HEADER + padded);
+    buf_puts(b, "    unsigned long sum = 2166136261UL, want;\n");
+    if (l->nblob)
+        buf_puts(b, "    unsigned char *p = (unsigned char *)netc_weights;\n"
+                    "    size_t i;\n");
+    buf_puts(b, "    int c;\n    FILE *f = fopen(path, \"rb\");\n");
+    buf_printf(b, "    if (!f)\n        return %s_WEIGHTS_CANNOT_OPEN;\n", M);
+    buf_printf(b,
+               "#define NETC_LE32(q) ((unsigned long)(q)[0] | (unsigned long)(q)[1] << 8 | "
+               "(unsigned long)(q)[2] << 16 | (unsigned long)(q)[3] << 24)\n"
+               "#define NETC_FAIL(code) do { fclose(f); return %s_WEIGHTS_##code; } while (0)\n",
+               M);
+    buf_printf(b,
+               "    if (fread(h, 1, %d, f) != %d || memcmp(h, \"%s\", 8) != 0)\n"
+               "        NETC_FAIL(NOT_NETC);\n",
+               NETC_WF_HEADER, NETC_WF_HEADER, NETC_WF_MAGIC);
+    buf_printf(b, "    if (NETC_LE32(h + 8) != %dUL)\n        NETC_FAIL(BAD_VERSION);\n",
+               NETC_WF_VERSION);
+    buf_printf(b,
+               "    if (NETC_LE32(h + 12) != %zuUL || fread(h + %d, 1, %zu, f) != %zu ||\n"
+               "        memcmp(h + %d, name, %zu) != 0)\n"
+               "        NETC_FAIL(WRONG_NETWORK);\n",
+               len, NETC_WF_HEADER, padded, padded, NETC_WF_HEADER, padded);
+    buf_printf(b,
+               "    if (NETC_LE32(h + 16) != %luUL || NETC_LE32(h + 20) != %luUL)\n"
+               "        NETC_FAIL(WRONG_COUNT);\n",
+               (unsigned long)((uint64_t)l->nblob & 0xffffffffu),
+               (unsigned long)((uint64_t)l->nblob >> 32));
+    buf_puts(b, "    want = NETC_LE32(h + 24);\n");
+    if (l->nblob) {
         buf_printf(b,
-                   "int %s_load_weights(const char *path)\n{\n"
-                   "    FILE *f = fopen(path, \"rb\");\n"
-                   "    unsigned char *p = (unsigned char *)netc_weights;\n"
-                   "    size_t got, i;\n"
-                   "    if (!f) return -1;\n"
-                   "    got = fread(netc_weights, sizeof(float), %lld, f);\n"
-                   "    fclose(f);\n"
-                   "    if (got != %lld) return -1;\n"
+                   "    if (fread(netc_weights, sizeof(float), %lld, f) != %lld)\n"
+                   "        NETC_FAIL(%s);\n",
+                   (long long)l->nblob, (long long)l->nblob, "WRONG_COUNT");
+    }
+    buf_puts(b, "    c = fgetc(f);\n"
+                "    if (ferror(f))\n        NETC_FAIL(CANNOT_OPEN);\n"
+                "    if (c != EOF)\n        NETC_FAIL(WRONG_COUNT);\n"
+                "    fclose(f);\n");
+    if (l->nblob) {
+        /* FNV-1a over the bytes as stored, then to host order */
+        buf_printf(b, "    for (i = 0; i < %lld * sizeof(float); i++)\n"
+                      "        sum = ((sum ^ p[i]) * 16777619UL) & 0xffffffffUL;\n",
+                   (long long)l->nblob);
+    }
+    buf_printf(b, "    if (sum != want)\n        return %s_WEIGHTS_BAD_CHECKSUM;\n", M);
+    if (l->nblob)
+        buf_printf(b,
                    "    {\n"
                    "        /* the file is little-endian */\n"
                    "        const unsigned int one = 1;\n"
@@ -581,9 +625,27 @@ static void emit_weights(const Emit *e, Buf *b) {
                    "                unsigned char t = p[i]; p[i] = p[i + 3]; p[i + 3] = t;\n"
                    "                t = p[i + 1]; p[i + 1] = p[i + 2]; p[i + 2] = t;\n"
                    "            }\n"
-                   "    }\n"
-                   "    return 0;\n}\n\n",
-                   e->prefix, (long long)l->nblob, (long long)l->nblob, (long long)l->nblob);
+                   "    }\n",
+                   (long long)l->nblob);
+    buf_puts(b, "#undef NETC_FAIL\n#undef NETC_LE32\n");
+    buf_printf(b, "    return %s_WEIGHTS_OK;\n}\n\n", M);
+}
+
+static void emit_weights(const Emit *e, Buf *b) {
+    const Lowered *l = e->l;
+    int64_t n = l->nblob ? l->nblob : 1;
+    if (e->o->weights_bin) {
+        if (l->nblob)
+            buf_printf(b, "static float netc_weights[%lld];\n#define NETC_W netc_weights\n\n",
+                       (long long)n);
+        emit_load_weights(e, b);
+        return;
+    }
+    if (l->nblob == 0)
+        return; /* no layer reads a constant: nothing to define, nothing unused */
+    if (e->o->weights_extern) {
+        buf_printf(b, "extern const float %s[%lld];\n", e->names->weights, (long long)n);
+        buf_printf(b, "#define NETC_W %s\n\n", e->names->weights);
         return;
     }
     buf_puts(b, "/* The weights, as the bit patterns of their floats. */\n");
@@ -597,8 +659,6 @@ static void emit_weights(const Emit *e, Buf *b) {
         if (i % 8 == 7 || i == l->nblob - 1)
             buf_putc(b, '\n');
     }
-    if (!l->nblob)
-        buf_puts(b, "    0u\n");
     buf_puts(b, "}};\n#define NETC_W (netc_weights.f)\n\n");
 }
 
@@ -710,5 +770,49 @@ bool write_blob(const Lowered *l, const char *path) {
     }
     if (l->nblob == 0)
         ok = fwrite("\0\0\0\0", 1, 4, f) == 4;
+    return fclose(f) == 0 && ok;
+}
+
+/* FNV-1a, 32 bits, over the floats as little-endian bytes. */
+static uint32_t blob_checksum(const Lowered *l) {
+    uint32_t h = 2166136261u;
+    for (int64_t i = 0; i < l->nblob; i++) {
+        uint32_t u;
+        memcpy(&u, &l->blob[i], 4);
+        for (int k = 0; k < 4; k++)
+            h = (h ^ ((u >> (8 * k)) & 0xff)) * 16777619u;
+    }
+    return h;
+}
+
+static void put_le32(unsigned char *p, uint32_t v) {
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+
+bool write_weights_file(const Lowered *l, const char *path) {
+    const char *name = l->g->name;
+    size_t len = strlen(name), padded = (len + 7) / 8 * 8;
+    unsigned char h[NETC_WF_HEADER];
+    memset(h, 0, sizeof h);
+    memcpy(h, NETC_WF_MAGIC, 8);
+    put_le32(h + 8, NETC_WF_VERSION);
+    put_le32(h + 12, (uint32_t)len);
+    put_le32(h + 16, (uint32_t)((uint64_t)l->nblob & 0xffffffffu));
+    put_le32(h + 20, (uint32_t)((uint64_t)l->nblob >> 32));
+    put_le32(h + 24, blob_checksum(l));
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = fwrite(h, 1, sizeof h, f) == sizeof h && fwrite(name, 1, len, f) == len;
+    for (size_t i = len; i < padded && ok; i++)
+        ok = fputc(0, f) != EOF;
+    for (int64_t i = 0; i < l->nblob && ok; i++) {
+        unsigned char bytes[4];
+        uint32_t u;
+        memcpy(&u, &l->blob[i], 4);
+        put_le32(bytes, u);
+        ok = fwrite(bytes, 1, 4, f) == 4;
+    }
     return fclose(f) == 0 && ok;
 }
