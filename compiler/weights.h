@@ -89,6 +89,10 @@ typedef struct WeightSet {
     int n;
 } WeightSet;
 
+/* The largest weights file weights_load reads: 64 GiB, a hundred times
+** VGG-16's 553 MB. The file is mapped, not copied (docs/build.md). */
+#define WEIGHTS_MAX_BYTES ((uint64_t)64 << 30)
+
 /* Loads the weights of every good layer with weights (conv2d,
 ** depthwise_conv2d, dense, batchnorm) from the safetensors file at `path`.
 ** Reports every missing, unexpected, mis-shaped or non-F32 tensor as a
