@@ -65,8 +65,10 @@ static inline const TRef *step_inputs(const Step *s) {
     return s->ins ? s->ins : s->in;
 }
 
-/* Builds the program; false (with errors in d) if it cannot. */
-bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out);
+/* Builds the program on the memory plan of g (memplan_build), which it
+** takes: lower_free frees it, and so does a failed lower. False (with
+** errors in d) if it cannot. */
+bool lower(const Graph *g, MemPlan *plan, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
 
 /*
@@ -132,7 +134,7 @@ bool write_blob(const Lowered *l, const char *path);
 bool write_weights_file(const Lowered *l, const char *path);
 
 /*
-** build.c: `netc build`
+** build.c: the outputs of `netc build`
 */
 typedef enum { EMIT_C, EMIT_EXE } EmitKind;
 
@@ -145,7 +147,62 @@ typedef struct BuildRequest {
     const char *weights_file; /* --weights-file: weights beside the .c */
 } BuildRequest;
 
-/* 0 on success, 1 on errors (reported in d). */
-int build_network(const Graph *g, const BuildRequest *r, Diags *d);
+/* OUT.c and OUT.h (and the --weights-file file): false on errors, in d. */
+bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags *d);
+/* A standalone binary, built with $CC: false on errors, in d. */
+bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d);
+
+/*
+** child.c: running another program
+*/
+/* Runs argv (argv[0] looked up on PATH), with `input` (len bytes) on its
+** standard input, or netc's own when input is NULL, and waits for it.
+** Returns its exit status; or -1 when it could not run or was killed, which
+** child_run has reported on standard error ("netc: error: cannot run 'dot':
+** No such file or directory"). *not_found (if not NULL) tells whether
+** argv[0] does not exist. */
+int child_run(char *const argv[], const char *input, size_t len, bool *not_found);
+
+/*
+** pipeline.c: the whole of netc, in one function
+*/
+/* One network through the pipeline. */
+typedef struct Unit {
+    Graph *g;
+    MemPlan plan; /* valid when planned */
+    bool planned;
+} Unit;
+
+typedef enum {
+    PIPE_OK,
+    PIPE_UNREADABLE,      /* a file could not be read (build stops there) */
+    PIPE_NO_SUCH_NETWORK, /* --network named none of the networks */
+    PIPE_NO_NETWORK,      /* the files define no network */
+    PIPE_MANY_NETWORKS,   /* build: several networks and no --network */
+    PIPE_ERRORS,          /* build: the network has errors; nothing built */
+    PIPE_BUILD_FAILED     /* build: the back end failed (errors in Diags) */
+} PipeStatus;
+
+typedef struct Pipeline {
+    /* what to do */
+    Program *p;
+    const Vec *files;          /* char*: the files named, "-" for stdin */
+    const char *network;       /* --network, or NULL for every network */
+    const WarnConfig *warn;
+    const Budgets *budgets;    /* or NULL */
+    bool plan;                 /* make every network's memory plan */
+    const BuildRequest *build; /* go on to build the one network, or NULL */
+    /* what came of it */
+    Vec roots;    /* SourceFile*: the files read, in command-line order */
+    Vec failures; /* char*: "cannot read 'F': WHY", per file not read */
+    Vec units;    /* Unit*: the networks, in file and source order */
+    bool found;   /* a network had the name of --network */
+} Pipeline;
+
+/* parse -> resolve -> analyse -> plan -> budgets (-> weights -> lower ->
+** emit): as far as pl asks, and as far as the input allows. */
+PipeStatus pipeline_run(Pipeline *pl);
+/* Frees the plans of the units (the graphs live in the Program's arena). */
+void pipeline_free(Pipeline *pl);
 
 #endif
