@@ -6,8 +6,8 @@
 ** constants laid out the way the kernels read them (convolution weights as
 ** [group][kh][kw][in][out], dense weights as [in][out] with flatten's order
 ** folded in, batchnorm folded into the conv or dense before it). A back end
-** (emit_c.c, and an LLVM one later) only prints these steps: every decision
-** about fusion, layout and memory is made once, here, for all of them.
+** (emit_c.c, the only one so far) only prints these steps: every decision
+** about fusion, layout and memory is made once, in lower.c, for all of them.
 */
 #ifndef NETC_BACKEND_H
 #define NETC_BACKEND_H

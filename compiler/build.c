@@ -1,12 +1,12 @@
-/* build.c: `netc build`, from a checked network to code.
+/* build.c: the outputs of `netc build` (docs/build.md).
 **
-** The output kind follows -o's extension (CLI.md): `.c` writes C source and
-** its header; no extension builds a standalone binary: netc writes the C
-** source, the weights as raw float32 with a two-line assembly file that
-** includes them (`.incbin`: the assembler copies the bytes, so the build
-** takes seconds whatever the size of the weights), and the runtime's
-** sources, which netc carries inside itself, into a temporary directory,
-** and runs $CC (default cc) on them.
+** The output kind follows -o's extension: `.c` writes C source and its
+** header (build_c); no extension builds a standalone binary (build_exe):
+** netc writes the C source, the weights as raw float32 with a two-line
+** assembly file that includes them (`.incbin`: the assembler copies the
+** bytes, so the build takes seconds whatever the size of the weights), and
+** the runtime's sources, which netc carries inside itself, into a temporary
+** directory, and runs $CC (default cc) on them through child_run.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"

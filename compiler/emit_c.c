@@ -14,8 +14,9 @@
 ** Weights: by default one array in the .c, written as the 32-bit patterns
 ** of the floats (hexadecimal integers parse several times faster than
 ** decimal floats); or, for big networks, a file loaded at start
-** (--weights-file), or an object built by the assembler (the standalone
-** binary, whose build netc drives).
+** (--weights-file, with a header NAME_load_weights checks), or an object
+** built by the assembler (the standalone binary, whose build netc drives).
+** Every identifier made from a name of the network comes from cname.c.
 */
 #include "backend.h"
 

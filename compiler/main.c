@@ -1,9 +1,11 @@
-/* main.c: the `netc` command (CLI.md).
+/* main.c: the `netc` command line (docs/netc.1).
 **
-** Subcommands in the manner of git: check, summary, help. Each reads its
-** files into one Program, runs the front end on every network (run_front),
-** prints what it was asked for, and exits 0 (success, warnings allowed),
-** 1 (the input has errors, or warnings under -Werror) or 2 (bad usage).
+** Subcommands in the manner of git: check, summary, graph, rf, build, run
+** and help. main.c reads the options, runs the pipeline (pipeline.c) as far
+** as the command needs, prints what it was asked for, and exits 0 (success,
+** warnings allowed), 1 (the input has errors, or warnings under -Werror) or
+** 2 (bad usage, or a file that cannot be read). It does no compiling of its
+** own.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
@@ -303,8 +305,8 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (strcmp(v, "c") != 0 && strcmp(v, "llvm") != 0)
                 return usage_error("unknown back end '%s' (expected c or llvm)", v);
             if (strcmp(v, "llvm") == 0)
-                return usage_error("%s", "this netc has no LLVM back end: build it with -DNETC_LLVM=ON, "
-                                         "or use the C back end");
+                return usage_error("%s", "this version of netc has no LLVM back end; "
+                                         "use the C back end (--backend=c)");
         } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
             if ((o->budgets.max_ram = parse_size(v, true)) < 0)
                 return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);

@@ -450,9 +450,8 @@ bool weights_load(const Graph *g, const char *path, bool allow_extra, Diags *d,
 }
 
 /*
-** Random weights: splitmix64 (Steele, Lea, Flood 2014), one stream per
-** tensor, seeded from the seed and the tensor's name, so adding a layer does
-** not change the others' weights.
+** Random weights: splitmix64 (Steele, Lea, Flood 2014), one stream for the
+** whole network, so that a script can make the same floats (docs/build.md).
 */
 
 static uint64_t splitmix64(uint64_t *s) {
