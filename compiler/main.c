@@ -654,6 +654,15 @@ static int cmd_build(Options *o, Program *p) {
         return usage_error("unknown --emit '%s' (expected c or exe)", emit);
     if (r->weights_file && r->kind != EMIT_C)
         return usage_error("%s", "--weights-file goes with C output (-o FILE.c)");
+    if (r->kind == EMIT_C) {
+        /* the .c says #include "OUT.h" (a '/' ends the name, so no "*" "/" either) */
+        const char *base = strrchr(r->out, '/');
+        base = base ? base + 1 : r->out;
+        if (strpbrk(base, "\"\\\n"))
+            return usage_error("cannot name C source '%s': the name of its header could not be "
+                               "#included (no '\"', '\\' or newline)",
+                               r->out);
+    }
     Pipeline pl = pipeline_for(o, p);
     pl.build = r;
     int status = one_network(o, &pl);

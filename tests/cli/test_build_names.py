@@ -186,12 +186,39 @@ def test_case(s, work, case):
     s.eq(binary_values(p.stdout), want, "the binary's outputs")
 
 
+def test_file_names(s, work):
+    """The .c names its header in #include "...": a name that cannot be there is refused."""
+    s.context = "file names"
+    net = os.path.join(work, "plain.net")
+    with open(net, "w") as f:
+        f.write("network plain {\n    x = input(shape=(2,));\n    relu(x);\n}\n")
+    for bad in ['a"b.c', "a\\b.c", "a\nb.c"]:
+        out = os.path.join(work, bad)
+        r = s.run("build", net, "--random-weights=0", "-o", out)
+        s.status(r, 2, "-o %r" % bad)
+        s.eq(r.err, "netc: error: cannot name C source '%s': the name of its header could not "
+             "be #included (no '\"', '\\' or newline)\n"
+             "Try 'netc help' for more information.\n" % out, "the message for %r" % bad)
+        s.check(not os.path.exists(out), "nothing written for %r" % bad)
+    # spaces, apostrophes and "*" are fine (the header's comment is safe:
+    # no file name holds "*" and "/" in a row)
+    d = os.path.join(work, "it's a dir")
+    os.makedirs(d)
+    r = s.run("build", net, "--random-weights=0", "-o", os.path.join(d, "my *model.c"))
+    s.status(r, 0, "a name with a space, an apostrophe and a star")
+    cc = subprocess.run([CC, "-std=c99", "-pedantic", "-Werror", "-c",
+                         os.path.join(d, "my *model.c"), "-o", os.path.join(d, "m.o")],
+                        capture_output=True, text=True)
+    s.eq(cc.returncode, 0, "and it compiles")
+
+
 def main():
     s = clitest.Suite(sys.argv[1])
     work = tempfile.mkdtemp(prefix="netc-names-")
     try:
         for case in CASES:
             s.test(test_case, s, work, case)
+        s.test(test_file_names, s, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return s.finish()
