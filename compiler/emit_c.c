@@ -515,7 +515,7 @@ static void emit_header(const Emit *e, Buf *b) {
         for (int i = 0; i < v->len; i++) {
             const Node *n = v->data[i];
             const char *stem = (pass ? e->names->out_macro : e->names->in_macro)[i];
-            bool again = false; /* an output that is also an input: its macro is out */
+            bool again = false; /* an output that is an input: its macro is defined above */
             for (int k = 0; pass && k < g->inputs.len; k++)
                 again = again || g->inputs.data[k] == n;
             const char *dims = n->shape.rank == 3
