@@ -8,6 +8,8 @@
 #   - as C (-o model.c), compiled with a main() that calls the run function
 #     and uses the size macros by the names the rules give, under
 #     -std=c99 -Wall -Wextra -pedantic -Werror, and run;
+#   - its header as C++, where a C++ compiler is installed (the header says
+#     extern "C" for C++ callers);
 #   - as a standalone binary, run on the same inputs;
 # and both must print the exact outputs worked out by hand.
 #
@@ -108,6 +110,23 @@ CASES = [
 ]
 
 
+CASES.append(
+    ("C++ keywords (the header is for C++ too)",
+     "network template {\n"
+     "    class = input(shape=(2,));\n"
+     "    new = input(shape=(2,));\n"
+     "    this = add(class, new);\n"
+     "    delete = relu(this);\n"
+     "    output this, delete;\n"
+     "}\n",
+     [],
+     "template_run",
+     {"TEMPLATE_CLASS_SIZE": 2, "TEMPLATE_NEW_SIZE": 2, "TEMPLATE_THIS_SIZE": 2,
+      "TEMPLATE_DELETE_SIZE": 2},
+     [[1.0, -3.0], [2.0, 1.0]],
+     [[3.0, -2.0], [3.0, 0.0]]))
+
+
 def c_main(header, run, macros, ins, outs):
     """A main() that checks the macros and calls run on the inputs."""
     lines = ['#include "%s"' % header, "#include <stdio.h>", ""]
@@ -171,6 +190,12 @@ def test_case(s, work, case):
                cc.stderr + open(os.path.join(d, "model.h")).read()):
         p = subprocess.run([os.path.join(d, "prog")], capture_output=True, text=True)
         s.eq(p.stdout.split(), expected_text(outs, False), "the C program's outputs")
+
+    cxx = shutil.which("c++")
+    if cxx:  # optional: the header is meant for C++ callers too
+        p = subprocess.run([cxx, "-fsyntax-only", "-Wall", "-Werror", "-x", "c++",
+                            os.path.join(d, "model.h")], capture_output=True, text=True)
+        s.check(p.returncode == 0, "model.h is valid C++", p.stderr)
 
     exe = os.path.join(d, "model")
     r = s.run("build", net, "--weights", st, "-o", exe, timeout=300)
