@@ -225,10 +225,12 @@ def test_file_names(s, work):
              "be #included (no '\"', '\\' or newline)\n"
              "Try 'netc help' for more information.\n" % out, "the message for %r" % bad)
         s.check(not os.path.exists(out), "nothing written for %r" % bad)
-    # spaces, apostrophes and "*" are fine (the header's comment is safe:
-    # no file name holds "*" and "/" in a row)
-    d = os.path.join(work, "it's a dir")
+    # spaces, apostrophes and "*" are fine, in the output's name and in the
+    # input's path, which the .c names in a comment
+    d = os.path.join(work, "it's a dir*")
     os.makedirs(d)
+    shutil.copy(net, d)
+    net = os.path.join(d, "plain.net")
     r = s.run("build", net, "--random-weights=0", "-o", os.path.join(d, "my *model.c"))
     s.status(r, 0, "a name with a space, an apostrophe and a star")
     cc = subprocess.run([CC, "-std=c99", "-pedantic", "-Werror", "-c",
