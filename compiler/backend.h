@@ -6,8 +6,8 @@
 ** constants laid out the way the kernels read them (convolution weights as
 ** [group][kh][kw][in][out], dense weights as [in][out] with flatten's order
 ** folded in, batchnorm folded into the conv or dense before it). A back end
-** (emit_c.c, and an LLVM one later) only prints these steps: every decision
-** about fusion, layout and memory is made once, here, for all of them.
+** (emit_c.c, the only one so far) only prints these steps: every decision
+** about fusion, layout and memory is made once, in lower.c, for all of them.
 */
 #ifndef NETC_BACKEND_H
 #define NETC_BACKEND_H
@@ -65,11 +65,48 @@ static inline const TRef *step_inputs(const Step *s) {
     return s->ins ? s->ins : s->in;
 }
 
-/* Builds the program; false (with errors in d) if it cannot. */
-bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out);
+/* Builds the program on the memory plan of g (memplan_build), which it
+** takes: lower_free frees it, and so does a failed lower. False (with
+** errors in d) if it cannot. */
+bool lower(const Graph *g, MemPlan *plan, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
 
+/*
+** cname.c: names as C identifiers (the rules: docs/build.md)
+*/
+typedef enum {
+    CN_WORD,   /* an identifier on its own: a parameter */
+    CN_PREFIX, /* the start of identifiers, followed by '_' and a suffix */
+    CN_MACRO   /* the same in upper case: the stem of macros */
+} CNameKind;
+
+/* The identifiers given out so far in one C scope. */
+typedef struct CScope {
+    Arena *arena;
+    Vec taken; /* char* */
+} CScope;
+
+/* The one way a name of the network becomes a C identifier: `name` made
+** C-safe (kind says how), distinct from every identifier given out or
+** reserved in s before, and taken in s. */
+const char *c_name(CScope *s, const char *name, CNameKind kind);
+/* Takes id in s as it is, so that c_name gives it to no one. */
+void c_reserve(CScope *s, const char *id);
+
+/* Every identifier of the generated code made from the network's names. */
+typedef struct CNames {
+    const char *prefix;  /* mnist: mnist_run, mnist_run_ws, mnist_load_weights */
+    const char *macro;   /* MNIST: MNIST_INPUT_SIZE, MNIST_WORKSPACE_BYTES */
+    const char *guard;   /* NETC_MNIST_H */
+    const char *weights; /* netc_mnist_weights: the standalone binary's symbol */
+    const char **in, **out;             /* the run function's parameters */
+    const char **in_macro, **out_macro; /* stems of the per-tensor size macros */
+} CNames;
+
+void c_names(const Graph *g, Arena *a, CNames *out);
+
 typedef struct BuildOptions {
+    const CNames *names;     /* c_names of the network */
     const char *out_c;       /* the .c file to write */
     const char *out_h;       /* its header */
     const char *header_name; /* as the .c includes it */
@@ -80,11 +117,24 @@ typedef struct BuildOptions {
 
 /* The C back end: writes the .c and .h of a lowered program. */
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d);
-/* Writes the constants as raw little-endian float32. */
+/* Writes the constants as raw little-endian float32 (the standalone
+** binary's .incbin). */
 bool write_blob(const Lowered *l, const char *path);
 
+/* The file of --weights-file (docs/build.md, "The weights file"): a header,
+** all numbers little-endian,
+**     0  magic "NETCWTS" and a NUL       16  u64 count of floats
+**     8  u32 version (1)                 24  u32 FNV-1a of the float bytes
+**    12  u32 bytes of the network name   28  u32 zero
+** then the network's name padded with NULs to a multiple of 8 bytes, then
+** the floats, little-endian float32. NAME_load_weights checks each field. */
+#define NETC_WF_MAGIC "NETCWTS"
+#define NETC_WF_VERSION 1
+#define NETC_WF_HEADER 32
+bool write_weights_file(const Lowered *l, const char *path);
+
 /*
-** build.c: `netc build`
+** build.c: the outputs of `netc build`
 */
 typedef enum { EMIT_C, EMIT_EXE } EmitKind;
 
@@ -97,7 +147,62 @@ typedef struct BuildRequest {
     const char *weights_file; /* --weights-file: weights beside the .c */
 } BuildRequest;
 
-/* 0 on success, 1 on errors (reported in d). */
-int build_network(const Graph *g, const BuildRequest *r, Diags *d);
+/* OUT.c and OUT.h (and the --weights-file file): false on errors, in d. */
+bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags *d);
+/* A standalone binary, built with $CC: false on errors, in d. */
+bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d);
+
+/*
+** child.c: running another program
+*/
+/* Runs argv (argv[0] looked up on PATH), with `input` (len bytes) on its
+** standard input, or netc's own when input is NULL, and waits for it.
+** Returns its exit status; or -1 when it could not run or was killed, which
+** child_run has reported on standard error ("netc: error: cannot run 'dot':
+** No such file or directory"). *not_found (if not NULL) tells whether
+** argv[0] does not exist. */
+int child_run(char *const argv[], const char *input, size_t len, bool *not_found);
+
+/*
+** pipeline.c: the whole of netc, in one function
+*/
+/* One network through the pipeline. */
+typedef struct Unit {
+    Graph *g;
+    MemPlan plan; /* valid when planned */
+    bool planned;
+} Unit;
+
+typedef enum {
+    PIPE_OK,
+    PIPE_UNREADABLE,      /* a file could not be read (build stops there) */
+    PIPE_NO_SUCH_NETWORK, /* --network named none of the networks */
+    PIPE_NO_NETWORK,      /* the files define no network */
+    PIPE_MANY_NETWORKS,   /* build: several networks and no --network */
+    PIPE_ERRORS,          /* build: the network has errors; nothing built */
+    PIPE_BUILD_FAILED     /* build: the back end failed (errors in Diags) */
+} PipeStatus;
+
+typedef struct Pipeline {
+    /* what to do */
+    Program *p;
+    const Vec *files;          /* char*: the files named, "-" for stdin */
+    const char *network;       /* --network, or NULL for every network */
+    const WarnConfig *warn;
+    const Budgets *budgets;    /* or NULL */
+    bool plan;                 /* make every network's memory plan */
+    const BuildRequest *build; /* go on to build the one network, or NULL */
+    /* what came of it */
+    Vec roots;    /* SourceFile*: the files read, in command-line order */
+    Vec failures; /* char*: "cannot read 'F': WHY", per file not read */
+    Vec units;    /* Unit*: the networks, in file and source order */
+    bool found;   /* a network had the name of --network */
+} Pipeline;
+
+/* parse -> resolve -> analyse -> plan -> budgets (-> weights -> lower ->
+** emit): as far as pl asks, and as far as the input allows. */
+PipeStatus pipeline_run(Pipeline *pl);
+/* Frees the plans of the units (the graphs live in the Program's arena). */
+void pipeline_free(Pipeline *pl);
 
 #endif

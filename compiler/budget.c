@@ -68,7 +68,7 @@ static Diag *at_layer(Diags *d, const Node *n, const char *msg) {
     return e;
 }
 
-void check_budgets(const Graph *g, Diags *d, const Budgets *b) {
+void check_budgets(const Graph *g, Diags *d, const Budgets *b, const MemPlan *p) {
     char v1[32], v3[32];
     for (int i = 0; i < g->nodes.len; i++)
         if (graph_node(g, i)->bad)
@@ -91,18 +91,12 @@ void check_budgets(const Graph *g, Diags *d, const Budgets *b) {
                                     g->name, fmt_thousands(v1, g->macs), b->max_macs_text, n->name,
                                     fmt_thousands(v3, n->macs)));
     }
-    if (b->max_ram >= 0) {
-        MemPlan p;
-        if (!memplan_build(g, &p))
-            return;
-        if (p.arena > b->max_ram && p.peak_node >= 0) {
-            const Node *n = graph_node(g, p.peak_node);
-            at_layer(d, n, arena_printf(d->arena,
-                                        "network '%s' needs %s bytes of activation memory, more "
-                                        "than --max-ram=%s; the peak is at '%s'",
-                                        g->name, fmt_thousands(v1, p.arena), b->max_ram_text,
-                                        n->name));
-        }
-        memplan_free(&p);
+    if (b->max_ram >= 0 && p && p->arena > b->max_ram && p->peak_node >= 0) {
+        const Node *n = graph_node(g, p->peak_node);
+        at_layer(d, n, arena_printf(d->arena,
+                                    "network '%s' needs %s bytes of activation memory, more "
+                                    "than --max-ram=%s; the peak is at '%s'",
+                                    g->name, fmt_thousands(v1, p->arena), b->max_ram_text,
+                                    n->name));
     }
 }

@@ -334,14 +334,11 @@ static bool lower_node(Lower *L, const Node *n) {
     return false;
 }
 
-bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out) {
+bool lower(const Graph *g, MemPlan *plan, const WeightSet *ws, Diags *d, Lowered *out) {
     memset(out, 0, sizeof *out);
     out->g = g;
-    if (!memplan_build(g, &out->plan)) {
-        diag_error(d, g->file, g->span, "build", "network '%s' cannot be planned: it has errors",
-                   g->name);
-        return false;
-    }
+    out->plan = *plan; /* taken: lower_free frees it */
+    memset(plan, 0, sizeof *plan);
     Lower L = {.g = g, .ws = ws, .l = out};
     L.absorbed = xcalloc((size_t)g->nodes.len + 1, sizeof(bool));
     bool ok = true;

@@ -1,9 +1,11 @@
-/* main.c: the `netc` command (CLI.md).
+/* main.c: the `netc` command line (docs/netc.1).
 **
-** Subcommands in the manner of git: check, summary, help. Each reads its
-** files into one Program, runs the front end on every network (run_front),
-** prints what it was asked for, and exits 0 (success, warnings allowed),
-** 1 (the input has errors, or warnings under -Werror) or 2 (bad usage).
+** Subcommands in the manner of git: check, summary, graph, rf, build, run
+** and help. main.c reads the options, runs the pipeline (pipeline.c) as far
+** as the command needs, prints what it was asked for, and exits 0 (success,
+** warnings allowed), 1 (the input has errors, or warnings under -Werror) or
+** 2 (bad usage, or a file that cannot be read). It does no compiling of its
+** own.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
@@ -12,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -307,8 +308,8 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (strcmp(v, "c") != 0 && strcmp(v, "llvm") != 0)
                 return usage_error("unknown back end '%s' (expected c or llvm)", v);
             if (strcmp(v, "llvm") == 0)
-                return usage_error("%s", "this netc has no LLVM back end: build it with -DNETC_LLVM=ON, "
-                                         "or use the C back end");
+                return usage_error("%s", "this version of netc has no LLVM back end; "
+                                         "use the C back end (--backend=c)");
         } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
             if ((o->budgets.max_ram = parse_size(v, true)) < 0)
                 return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);
@@ -366,72 +367,37 @@ static bool use_color(const Options *o) {
     return isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
-/* Reads every file of the command line. A file that cannot be read is a
-** usage error (exit 2), reported at once. */
-static Vec load_failures; /* char*: the files that could not be read */
-
-static int load_files(Program *p, const Options *o, Vec *roots) {
-    int status = 0;
-    for (int i = 0; i < o->files.len; i++) {
-        const char *path = o->files.data[i];
-        SourceFile *f;
-        if (strcmp(path, "-") == 0) {
-            Buf b = {0};
-            char chunk[65536];
-            size_t got;
-            while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-                for (size_t k = 0; k < got; k++)
-                    buf_putc(&b, chunk[k]);
-            f = parse_root(p, "<stdin>", "<stdin>", b.data ? b.data : "", b.len);
-            buf_free(&b);
-        } else {
-            f = parse_root(p, path, path, NULL, 0);
-            if (!f) {
-                const char *msg = arena_printf(p->arena, "cannot read '%s': %s", path, strerror(errno));
-                fprintf(stderr, "netc: error: %s\n", msg);
-                vec_push(p->arena, &load_failures, (void *)msg);
-                status = EXIT_USAGE;
-                continue;
-            }
-        }
-        vec_push(p->arena, roots, f);
-    }
-    return status;
+/* The pipeline (pipeline.c) as the options ask for it. */
+static Pipeline pipeline_for(const Options *o, Program *p) {
+    return (Pipeline){.p = p, .files = &o->files, .network = o->network, .warn = &o->warn,
+                      .budgets = &o->budgets};
 }
 
-/* Resolves and analyses the networks of the root files (those named
-** --network, if given); returns their graphs. */
-static Vec run_front(Program *p, const Options *o, const Vec *roots, bool *found) {
-    Vec graphs = {0};
-    *found = false;
-    for (int i = 0; i < roots->len; i++) {
-        SourceFile *f = roots->data[i];
-        for (int k = 0; k < f->networks.len; k++) {
-            NetAst *net = f->networks.data[k];
-            if (o->network && strcmp(o->network, net->id.name) != 0)
-                continue;
-            *found = true;
-            Graph *g = resolve_network(p, net);
-            analyse(g, p->diags, &o->warn);
-            check_budgets(g, p->diags, &o->budgets);
-            vec_push(p->arena, &graphs, g);
-        }
-    }
-    return graphs;
+/* Files that could not be read are usage errors (exit 2), said at once. */
+static int report_failures(const Pipeline *pl) {
+    for (int i = 0; i < pl->failures.len; i++)
+        fprintf(stderr, "netc: error: %s\n", (const char *)pl->failures.data[i]);
+    return pl->failures.len ? EXIT_USAGE : EXIT_OK;
+}
+
+static void print_diags(const Options *o, Diags *d) {
+    diag_sort(d);
+    diag_print_text(d, stderr, use_color(o));
 }
 
 static int cmd_check(Options *o, Program *p) {
-    Vec roots = {0};
-    int status = load_files(p, o, &roots);
-    bool found;
-    run_front(p, o, &roots, &found);
-    if (o->network && !found && status == 0)
+    Pipeline pl = pipeline_for(o, p);
+    PipeStatus ps = pipeline_run(&pl);
+    pipeline_free(&pl);
+    int status = report_failures(&pl);
+    if (ps == PIPE_NO_SUCH_NETWORK && status == 0)
         return usage_error("no network named '%s'", o->network);
+    Vec roots = pl.roots;
     Diags *d = p->diags;
     diag_sort(d);
     if (o->format == FMT_SARIF) {
         Buf b = {0};
-        sarif_write(d, &load_failures, &b);
+        sarif_write(d, &pl.failures, &b);
         fputs(b.data, stdout);
         buf_free(&b);
     } else if (o->format == FMT_JSON) {
@@ -474,46 +440,50 @@ static int cmd_check(Options *o, Program *p) {
     return d->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
-static int one_network(Options *o, Program *p, Graph **out, Vec *all);
+static int one_network(Options *o, Pipeline *pl);
 
-static int cmd_summary(Options *o, Program *p) {
-    Graph *first;
-    Vec graphs = {0};
-    int status = one_network(o, p, &first, &graphs);
-    if (status)
-        return status;
-    Diags *d = p->diags;
-    diag_sort(d);
-    diag_print_text(d, stderr, use_color(o));
+static int summary_of(Options *o, Pipeline *pl) {
+    Diags *d = pl->p->diags;
+    print_diags(o, d);
     if (d->errors)
         return EXIT_ERRORS;
-    if (o->format == FMT_JSON && graphs.len > 1) {
+    const Unit *first = pl->units.data[0];
+    if (o->format == FMT_JSON && pl->units.len > 1) {
         fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
-                first->file->display, graphs.len);
+                first->g->file->display, pl->units.len);
         return EXIT_USAGE;
     }
     Buf b = {0};
-    for (int i = 0; i < graphs.len; i++) {
-        const Graph *g = graphs.data[i];
-        MemPlan mp;
-        if (!memplan_build(g, &mp)) {
+    for (int i = 0; i < pl->units.len; i++) {
+        const Unit *u = pl->units.data[i];
+        if (!u->planned) {
             fprintf(stderr, "netc: error: network '%s' is too large to plan its memory\n",
-                    g->name);
+                    u->g->name);
             buf_free(&b);
             return EXIT_ERRORS;
         }
         if (o->format == FMT_JSON) {
-            summary_json(g, &mp, &b);
+            summary_json(u->g, &u->plan, &b);
         } else {
-            if (graphs.len > 1)
-                buf_printf(&b, "%sNetwork: %s\n", i ? "\n" : "", g->name);
-            summary_text(g, &mp, &b);
+            if (pl->units.len > 1)
+                buf_printf(&b, "%sNetwork: %s\n", i ? "\n" : "", u->g->name);
+            summary_text(u->g, &u->plan, &b);
         }
-        memplan_free(&mp);
     }
     fputs(b.data, stdout);
     buf_free(&b);
     return EXIT_OK;
+}
+
+
+static int cmd_summary(Options *o, Program *p) {
+    Pipeline pl = pipeline_for(o, p);
+    pl.plan = true;
+    int status = one_network(o, &pl);
+    if (status == EXIT_OK)
+        status = summary_of(o, &pl);
+    pipeline_free(&pl);
+    return status;
 }
 
 /* Writes text to the file, or to standard output for NULL or "-". */
@@ -530,85 +500,87 @@ static int write_out(const char *path, const char *text) {
     return EXIT_OK;
 }
 
-/* The front end on the one file of summary, graph and rf: the networks, or
-** an exit status. */
-static int one_network(Options *o, Program *p, Graph **out, Vec *all) {
+/* The pipeline on the one file of summary, graph, rf and build: an exit
+** status, EXIT_OK when pl->units holds at least one network. */
+static int one_network(Options *o, Pipeline *pl) {
+    Program *p = pl->p;
     if (o->files.len != 1)
         return usage_error("%s", o->files.len ? arena_printf(p->arena, "%s takes one file", o->command)
                                               : arena_printf(p->arena, "%s needs a file", o->command));
-    Vec roots = {0};
-    int status = load_files(p, o, &roots);
+    PipeStatus ps = pipeline_run(pl);
+    int status = report_failures(pl);
     if (status)
         return status;
-    bool found;
-    Vec graphs = run_front(p, o, &roots, &found);
-    if (o->network && !found)
+    switch (ps) {
+    case PIPE_NO_SUCH_NETWORK:
         return usage_error("no network named '%s'", o->network);
-    if (graphs.len == 0) {
-        diag_sort(p->diags);
-        diag_print_text(p->diags, stderr, use_color(o));
-        SourceFile *f = roots.data[0];
+    case PIPE_NO_NETWORK: {
+        print_diags(o, p->diags);
+        SourceFile *f = pl->roots.data[0];
         fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
         return EXIT_ERRORS;
     }
-    *out = graphs.data[0];
-    if (all)
-        *all = graphs;
+    case PIPE_MANY_NETWORKS: {
+        print_diags(o, p->diags);
+        const Unit *u = pl->units.data[0];
+        fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
+                u->g->file->display, pl->units.len);
+        return EXIT_USAGE;
+    }
+    case PIPE_ERRORS:
+    case PIPE_BUILD_FAILED:
+        print_diags(o, p->diags);
+        return EXIT_ERRORS;
+    case PIPE_UNREADABLE: /* reported above */
+    case PIPE_OK:
+        break;
+    }
     return EXIT_OK;
 }
 
+/* `dot -Tsvg`, fed the DOT text. */
+static int draw_svg(const char *dot, const char *path) {
+    bool existed = path && access(path, F_OK) == 0;
+    if (path) {
+        FILE *probe = fopen(path, "ab");
+        if (!probe) {
+            fprintf(stderr, "netc: error: cannot write '%s': %s\n", path, strerror(errno));
+            return EXIT_USAGE;
+        }
+        fclose(probe);
+    }
+    char *argv[] = {"dot", "-Tsvg", path ? "-o" : NULL, (char *)path, NULL};
+    bool not_found;
+    int rc = child_run(argv, dot, strlen(dot), &not_found);
+    if (rc == 0)
+        return EXIT_OK;
+    if (path && !existed)
+        unlink(path);
+    if (not_found) {
+        fputs("netc: note: --format=svg runs Graphviz's 'dot', which is not installed "
+              "(on Debian: apt-get install graphviz); --format=dot prints the graph without it\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (rc > 0)
+        fprintf(stderr, "netc: error: dot failed (exit status %d)\n", rc);
+    return EXIT_ERRORS;
+}
+
 static int cmd_graph(Options *o, Program *p) {
-    Graph *g;
-    int status = one_network(o, p, &g, NULL);
+    Pipeline pl = pipeline_for(o, p);
+    int status = one_network(o, &pl);
+    pipeline_free(&pl);
     if (status)
         return status;
-    diag_sort(p->diags);
-    diag_print_text(p->diags, stderr, use_color(o));
+    const Graph *g = ((const Unit *)pl.units.data[0])->g;
+    print_diags(o, p->diags);
     Buf b = {0};
     dot_write(g, p->diags, &b);
-    if (o->format == FMT_SVG) {
-        const char *path = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
-        char cmd[4200];
-        if (system("command -v dot >/dev/null 2>&1") != 0) {
-            fputs("netc: error: --format=svg runs Graphviz's 'dot', which is not installed "
-                  "(on Debian: apt-get install graphviz); --format=dot prints the graph without it\n",
-                  stderr);
-            buf_free(&b);
-            return EXIT_USAGE;
-        }
-        if (path) {
-            FILE *probe = fopen(path, "wb");
-            if (!probe) {
-                fprintf(stderr, "netc: error: cannot write '%s': %s\n", path, strerror(errno));
-                buf_free(&b);
-                return EXIT_USAGE;
-            }
-            fclose(probe);
-        }
-        if (path && strlen(path) < 4000 && !strchr(path, '\''))
-            snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", path);
-        else if (path) {
-            buf_free(&b);
-            return usage_error("cannot use '%s' as an output file name", path);
-        } else
-            snprintf(cmd, sizeof cmd, "dot -Tsvg");
-        fflush(stdout);
-        FILE *pipe = popen(cmd, "w");
-        if (!pipe) {
-            buf_free(&b);
-            fprintf(stderr, "netc: error: cannot run dot: %s\n", strerror(errno));
-            return EXIT_USAGE;
-        }
-        fputs(b.data, pipe);
-        int rc = pclose(pipe);
-        buf_free(&b);
-        if (rc != 0) {
-            fputs("netc: error: dot failed\n", stderr);
-            return EXIT_ERRORS;
-        }
-        return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
-    }
-    status = write_out(o->output, b.data);
+    if (o->format == FMT_SVG)
+        status = draw_svg(b.data, o->output && strcmp(o->output, "-") != 0 ? o->output : NULL);
+    else
+        status = write_out(o->output, b.data);
     buf_free(&b);
     if (status)
         return status;
@@ -616,13 +588,14 @@ static int cmd_graph(Options *o, Program *p) {
 }
 
 static int cmd_rf(Options *o, Program *p) {
-    Graph *g;
-    int status = one_network(o, p, &g, NULL);
+    Pipeline pl = pipeline_for(o, p);
+    int status = one_network(o, &pl);
+    pipeline_free(&pl);
     if (status)
         return status;
+    const Graph *g = ((const Unit *)pl.units.data[0])->g;
     Diags *d = p->diags;
-    diag_sort(d);
-    diag_print_text(d, stderr, use_color(o));
+    print_diags(o, d);
     if (d->errors)
         return EXIT_ERRORS;
     const Node *n = NULL;
@@ -692,28 +665,23 @@ static int cmd_build(Options *o, Program *p) {
         return usage_error("unknown --emit '%s' (expected c or exe)", emit);
     if (r->weights_file && r->kind != EMIT_C)
         return usage_error("%s", "--weights-file goes with C output (-o FILE.c)");
-    Graph *g;
-    Vec all = {0};
-    int status = one_network(o, p, &g, &all);
+    if (r->kind == EMIT_C) {
+        /* the .c says #include "OUT.h" (a '/' ends the name, so no "*" "/" either) */
+        const char *base = strrchr(r->out, '/');
+        base = base ? base + 1 : r->out;
+        if (strpbrk(base, "\"\\\n"))
+            return usage_error("cannot name C source '%s': the name of its header could not be "
+                               "#included (no '\"', '\\' or newline)",
+                               r->out);
+    }
+    Pipeline pl = pipeline_for(o, p);
+    pl.build = r;
+    int status = one_network(o, &pl);
+    pipeline_free(&pl);
     if (status)
         return status;
-    Diags *d = p->diags;
-    if (all.len > 1 && !o->network) {
-        diag_sort(d);
-        diag_print_text(d, stderr, use_color(o));
-        fprintf(stderr, "netc: error: '%s' defines %d networks; choose one with --network\n",
-                g->file->display, all.len);
-        return EXIT_USAGE;
-    }
-    if (d->errors) {
-        diag_sort(d);
-        diag_print_text(d, stderr, use_color(o));
-        return EXIT_ERRORS;
-    }
-    status = build_network(g, r, d);
-    diag_sort(d);
-    diag_print_text(d, stderr, use_color(o));
-    return status || d->errors ? EXIT_ERRORS : EXIT_OK;
+    print_diags(o, p->diags);
+    return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
 /* `netc run`: build a binary into a temporary directory, run it once. */
@@ -743,18 +711,8 @@ static int cmd_run(Options *o, Program *p) {
             argv[n++] = outs.data[i];
         }
         argv[n] = NULL;
-        fflush(stdout);
-        fflush(stderr);
-        pid_t pid = fork();
-        if (pid == 0) {
-            execv(bin, argv);
-            _exit(127);
-        }
-        int ws = 0;
-        if (pid < 0 || waitpid(pid, &ws, 0) < 0)
-            status = EXIT_USAGE;
-        else
-            status = WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_ERRORS;
+        int rc = child_run(argv, NULL, 0, NULL);
+        status = rc < 0 ? EXIT_ERRORS : rc;
     }
     unlink(bin);
     rmdir(dir);

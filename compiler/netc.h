@@ -558,7 +558,8 @@ typedef struct Budgets {
 
 /* "512K", "4M", "1G": powers of 1024 for bytes, of 1000 for counts. */
 int64_t parse_size(const char *s, bool bytes);
-void check_budgets(const Graph *g, Diags *d, const Budgets *b);
+/* plan: the network's memory plan, for --max-ram; NULL if it has none. */
+void check_budgets(const Graph *g, Diags *d, const Budgets *b, const MemPlan *plan);
 
 /*
 ** sarif.c: diagnostics as SARIF 2.1.0; rules.def's texts
@@ -600,9 +601,9 @@ const Node *rfview_default(const Graph *g);
 void json_string(Buf *b, const char *s);
 
 /*
-** analyse.c: the whole front end in one place
+** pipeline.c (backend.h): the passes in order; the front end's part here
 */
-/* Runs every pass on one network. */
+/* Runs every pass of the front end on one resolved network. */
 void analyse(Graph *g, Diags *d, const WarnConfig *cfg);
 
 #endif

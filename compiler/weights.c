@@ -18,9 +18,14 @@
 ** requires: the front end (shapes of every good node)
 ** provides: a WeightSet indexed by Node.id; reports `weights` diagnostics
 */
+#define _POSIX_C_SOURCE 200809L
 #include "weights.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,27 +326,130 @@ bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const ch
     return true;
 }
 
+/* The bytes of a weights file: mapped when it is a regular file, so that
+** a file of any size up to WEIGHTS_MAX_BYTES costs no copy and no more
+** memory than the pages the tensors occupy; read into the heap otherwise
+** (a pipe, /dev/stdin). False with errno set, or with *too_big set. */
+typedef struct Mapped {
+    unsigned char *data;
+    size_t len;
+    bool mapped; /* munmap, not free */
+} Mapped;
+
+static bool map_file(const char *path, Mapped *m, uint64_t *too_big) {
+    memset(m, 0, sizeof *m);
+    *too_big = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return false;
+    }
+    if (S_ISREG(st.st_mode)) {
+        if ((uint64_t)st.st_size > WEIGHTS_MAX_BYTES || (uint64_t)st.st_size > SIZE_MAX) {
+            *too_big = (uint64_t)st.st_size;
+            close(fd);
+            return false;
+        }
+        m->len = (size_t)st.st_size;
+        if (m->len == 0) {
+            close(fd);
+            m->data = (unsigned char *)"";
+            return true;
+        }
+        void *p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+        int e = errno;
+        close(fd);
+        if (p == MAP_FAILED) {
+            errno = e;
+            return false;
+        }
+        m->data = p;
+        m->mapped = true;
+        return true;
+    }
+    /* not a regular file: read it, in chunks, up to the limit */
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            if ((uint64_t)cap * 2 > WEIGHTS_MAX_BYTES + (1u << 16)) {
+                *too_big = (uint64_t)n;
+                free(buf);
+                close(fd);
+                return false;
+            }
+            buf = xrealloc(buf, cap * 2);
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return false;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if ((uint64_t)n > WEIGHTS_MAX_BYTES) {
+        *too_big = (uint64_t)n;
+        free(buf);
+        return false;
+    }
+    m->data = buf;
+    m->len = n;
+    return true;
+}
+
+static void unmap_file(Mapped *m) {
+    if (m->mapped)
+        munmap(m->data, m->len);
+    else if (m->len)
+        free(m->data);
+}
+
 bool weights_load(const Graph *g, const char *path, bool allow_extra, Diags *d,
                   WeightSet *out) {
     out->w = NULL;
     out->n = 0;
-    size_t len;
-    char *buf = read_file(path, &len);
-    if (!buf) {
+    Mapped m;
+    uint64_t too_big;
+    if (!map_file(path, &m, &too_big)) {
         const char *why = strerror(errno);
-        diag_error(d, source_new(d->arena, path, path, "", 0), (Span){0, 0, 0, 0}, "weights",
-                   "cannot read '%s': %s", path, why);
+        SourceFile *f = source_new(d->arena, path, path, "", 0);
+        if (too_big)
+            diag_error(d, f, (Span){0, 0, 0, 0}, "weights",
+                       "cannot read '%s': it holds %llu bytes, more than the %llu (%u GiB) "
+                       "netc reads as weights",
+                       path, (unsigned long long)too_big, (unsigned long long)WEIGHTS_MAX_BYTES,
+                       (unsigned)(WEIGHTS_MAX_BYTES >> 30));
+        else
+            diag_error(d, f, (Span){0, 0, 0, 0}, "weights", "cannot read '%s': %s", path, why);
         return false;
     }
-    bool ok = weights_bind(g, (const unsigned char *)buf, len, path, allow_extra, d, out);
-    free(buf);
+    bool ok = weights_bind(g, m.data, m.len, path, allow_extra, d, out);
+    unmap_file(&m);
     return ok;
 }
 
 /*
-** Random weights: splitmix64 (Steele, Lea, Flood 2014), one stream per
-** tensor, seeded from the seed and the tensor's name, so adding a layer does
-** not change the others' weights.
+** Random weights: splitmix64 (Steele, Lea, Flood 2014), one stream for the
+** whole network, so that a script can make the same floats (docs/build.md).
 */
 
 static uint64_t splitmix64(uint64_t *s) {

@@ -89,6 +89,10 @@ typedef struct WeightSet {
     int n;
 } WeightSet;
 
+/* The largest weights file weights_load reads: 64 GiB, a hundred times
+** VGG-16's 553 MB. The file is mapped, not copied (docs/build.md). */
+#define WEIGHTS_MAX_BYTES ((uint64_t)64 << 30)
+
 /* Loads the weights of every good layer with weights (conv2d,
 ** depthwise_conv2d, dense, batchnorm) from the safetensors file at `path`.
 ** Reports every missing, unexpected, mis-shaped or non-F32 tensor as a
@@ -105,7 +109,8 @@ bool weights_bind(const Graph *g, const unsigned char *buf, size_t len,
 ** give the same floats on every host. Conv and dense weights and biases are
 ** uniform in ±1/sqrt(fan_in) (PyTorch's default initialisation); batchnorm
 ** gets gamma ≈ 1, beta ≈ 0, mean ≈ 0 with small noise, variance in
-** [0.5, 1.5]. A layer's values depend on the seed and its name only. */
+** [0.5, 1.5]. One stream over the layers in source order (docs/build.md),
+** so a layer's values depend on the seed and on the layers before it. */
 void weights_random(const Graph *g, uint64_t seed, WeightSet *out);
 void weights_free(WeightSet *w);
 

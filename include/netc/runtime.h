@@ -7,12 +7,18 @@
 ** declaration order, their shapes (HWC, channels last, float32), and a
 ** function that runs the network once. For a network `mnist`:
 **
-**     static const netc_tensor_info in_[] = {{"x", 3, {28, 28, 1}, 784}};
-**     static const netc_tensor_info out_[] = {{"dense_2", 1, {10, 0, 0}, 10}};
-**     static void run_(const float *const *in, float *const *out) {
+**     static const netc_tensor_info netc_in_info[] = {
+**         {"x", 3, {28, 28, 1}, 784},
+**     };
+**     static const netc_tensor_info netc_out_info[] = {
+**         {"dense_2", 1, {10, 1, 1}, 10},
+**     };
+**     static void netc_run_all(const float *const *in, float *const *out)
+**     {
 **         mnist_run(in[0], out[0]);
 **     }
-**     const netc_model netc_model_desc = {"mnist", 1, 1, in_, out_, run_};
+**     const netc_model netc_model_desc = {"mnist", 1, 1, netc_in_info, netc_out_info,
+**                                         netc_run_all};
 **
 ** C99, libc and libm only.
 */
