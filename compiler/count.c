@@ -49,7 +49,7 @@ static bool count_norm(Node *n) {
 }
 
 static CountRule *const rules[OP__COUNT] = {
-#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt) [OP_##id] = cnt,
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, ...) [OP_##id] = cnt,
 #include "ops.def"
 #undef OP
 };

@@ -93,45 +93,12 @@ static const Node *sole_user(const Node *n) {
     return n->users.data[0];
 }
 
+/* The activation an op applies as a layer: the act column of ops.def. */
 static bool is_act_op(OpKind op, Act *act) {
-    switch (op) {
-    case OP_relu:
-        *act = ACT_RELU;
-        return true;
-    case OP_relu6:
-        *act = ACT_RELU6;
-        return true;
-    case OP_sigmoid:
-        *act = ACT_SIGMOID;
-        return true;
-    case OP_tanh:
-        *act = ACT_TANH;
-        return true;
-    case OP_softmax:
-        *act = ACT_SOFTMAX;
-        return true;
-    case OP_leaky_relu:
-        *act = ACT_LEAKY_RELU;
-        return true;
-    case OP_input:
-    case OP_conv2d:
-    case OP_depthwise_conv2d:
-    case OP_maxpool2d:
-    case OP_avgpool2d:
-    case OP_global_avgpool2d:
-    case OP_global_maxpool2d:
-    case OP_batchnorm:
-    case OP_linear:
-    case OP_dropout:
-    case OP_flatten:
-    case OP_dense:
-    case OP_add:
-    case OP_concat:
-    case OP_zeropad2d:
-    case OP__COUNT:
-        break;
-    }
-    return false;
+    if (op_info[op].act == NOACT)
+        return false;
+    *act = (Act)op_info[op].act;
+    return true;
 }
 
 /* Absorbs identities and (if the step has none yet) one activation after

@@ -345,11 +345,36 @@ enum {
 #define A_ORDER A_order_bit
 #define A_UNITS A_units_bit
 
+/* The flags column of ops.def. */
+enum {
+    OPF_WINDOW = 1u << 0,      /* a window over H and W (conv, pools, zeropad) */
+    OPF_ELEMENTWISE = 1u << 1, /* keeps shape and field, element by element:
+                                  may work in place, a shortcut path */
+    OPF_IDENTITY = 1u << 2,    /* computes nothing at inference (linear, dropout) */
+    OPF_MERGE = 1u << 3,       /* combines several tensors (add, concat) */
+    OPF_GLOBAL = 1u << 4       /* reads the whole map at once (global pools, flatten) */
+};
+
+/* The weights column of ops.def: which state_dict tensors a layer owns
+** (weights.c gives their shapes). */
+typedef enum {
+    WK_NONE,      /* no tensors */
+    WK_CONV,      /* weight [out, in/groups, kh, kw], bias [out] */
+    WK_DEPTHWISE, /* weight [C·m, 1, kh, kw], bias [C·m] */
+    WK_DENSE,     /* weight [out, in], bias [out] */
+    WK_NORM       /* weight, bias, running_mean, running_var [C] */
+} WeightKind;
+
+#define NOACT (-1) /* the activation column of ops.def for a non-activation */
+
 typedef struct OpInfo {
     const char *name;
     int min_in, max_in; /* max 0: any number */
     int in_rank;        /* 3: spatial input, 1: flat, 0: either */
     unsigned allowed, required;
+    unsigned flags;     /* OPF_* */
+    WeightKind weights;
+    int act;            /* the Act it applies as a layer, or NOACT */
 } OpInfo;
 
 extern const OpInfo op_info[OP__COUNT];

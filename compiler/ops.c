@@ -4,7 +4,8 @@
 #include <string.h>
 
 const OpInfo op_info[OP__COUNT] = {
-#define OP(id, mn, mx, rank, allowed, required, sh, rf, cnt) {#id, mn, mx, rank, allowed, required},
+#define OP(id, mn, mx, rank, allowed, required, sh, rf, cnt, flags, wk, act, ...) \
+    {#id, mn, mx, rank, allowed, required, flags, wk, act},
 #include "ops.def"
 #undef OP
 };
@@ -26,14 +27,11 @@ int op_lookup(const char *name) {
 }
 
 bool op_is_window(OpKind op) {
-    return op == OP_conv2d || op == OP_depthwise_conv2d || op == OP_maxpool2d ||
-           op == OP_avgpool2d || op == OP_zeropad2d;
+    return op_info[op].flags & OPF_WINDOW;
 }
 
 bool op_is_elementwise(OpKind op) {
-    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
-           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
-           op == OP_dropout;
+    return op_info[op].flags & OPF_ELEMENTWISE;
 }
 
 int64_t node_eff_kernel(const Node *n, int ax) {
@@ -41,5 +39,5 @@ int64_t node_eff_kernel(const Node *n, int ax) {
 }
 
 bool op_has_weights(OpKind op) {
-    return op == OP_conv2d || op == OP_depthwise_conv2d || op == OP_dense || op == OP_batchnorm;
+    return op_info[op].weights != WK_NONE;
 }

@@ -118,7 +118,7 @@ static bool rf_union(Node *n) {
 }
 
 static RfRule *const rules[OP__COUNT] = {
-#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt) [OP_##id] = rf,
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, ...) [OP_##id] = rf,
 #include "ops.def"
 #undef OP
 };

@@ -280,7 +280,7 @@ static bool shape_concat(Node *n, Diags *d) {
 }
 
 static ShapeRule *const rules[OP__COUNT] = {
-#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt) [OP_##id] = sh,
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, ...) [OP_##id] = sh,
 #include "ops.def"
 #undef OP
 };

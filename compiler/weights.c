@@ -45,15 +45,16 @@ bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shap
     bool is_weight = strcmp(suffix, "weight") == 0;
     bool is_bias = strcmp(suffix, "bias") == 0;
     const Node *in = n->nin > 0 ? n->in[0] : NULL;
-    /* if-chains, not a switch: -Wswitch-enum wants every op listed */
-    if (n->op == OP_conv2d || n->op == OP_depthwise_conv2d) {
+    /* the layout is the weights column of ops.def */
+    WeightKind wk = op_info[n->op].weights;
+    if (wk == WK_CONV || wk == WK_DEPTHWISE) {
         if (!in || in->shape.rank != 3 || n->shape.rank != 3 || n->groups <= 0)
             return false;
         int64_t out = n->shape.d[2];
         if (is_weight) {
             *rank = 4;
             shape[0] = out;
-            shape[1] = n->op == OP_depthwise_conv2d ? 1 : in->shape.d[2] / n->groups;
+            shape[1] = wk == WK_DEPTHWISE ? 1 : in->shape.d[2] / n->groups;
             shape[2] = n->kernel[0];
             shape[3] = n->kernel[1];
             return true;
@@ -65,7 +66,7 @@ bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shap
         }
         return false;
     }
-    if (n->op == OP_dense) {
+    if (wk == WK_DENSE) {
         if (!in || in->shape.rank != 1 || n->shape.rank != 1)
             return false;
         if (is_weight) {
@@ -200,7 +201,7 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
         const char *why = "";
         if (!op_has_weights(n->op))
             why = arena_printf(a, ": %s '%s' has no weights", op_info[n->op].name, n->name);
-        else if (strcmp(suffix, "bias") == 0 && n->op != OP_batchnorm && !n->bias)
+        else if (strcmp(suffix, "bias") == 0 && op_info[n->op].weights != WK_NORM && !n->bias)
             why = arena_printf(a, ": %s '%s' has bias=false", op_info[n->op].name, n->name);
         g = at_layer(b, n, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
                                         b->display, why));
@@ -359,12 +360,17 @@ static double unit(uint64_t *s) {
 }
 
 static int64_t fan_in(const Node *n) {
-    if (n->op == OP_conv2d)
+    switch (op_info[n->op].weights) {
+    case WK_CONV:
         return n->in[0]->shape.d[2] / n->groups * n->kernel[0] * n->kernel[1];
-    if (n->op == OP_depthwise_conv2d)
+    case WK_DEPTHWISE:
         return n->kernel[0] * n->kernel[1];
-    if (n->op == OP_dense)
+    case WK_DENSE:
         return n->in[0]->shape.d[0];
+    case WK_NONE:
+    case WK_NORM:
+        break;
+    }
     return 1;
 }
 
@@ -398,7 +404,7 @@ void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
             for (int64_t j = 0; j < count; j++) {
                 double u = unit(&s);
                 double v;
-                if (n->op != OP_batchnorm)
+                if (op_info[n->op].weights != WK_NORM)
                     v = (2.0 * u - 1.0) * bound;
                 else if (k == 0)
                     v = 1.0 + 0.1 * (2.0 * u - 1.0);
