@@ -495,6 +495,7 @@ static void set_defaults(Node *n) {
     n->epsilon = 1e-5;
     n->rate = 0.5;
     n->order = ORDER_CHW;
+    n->scale[0] = n->scale[1] = 1;
 }
 
 /* Applies one keyword argument; false on error. */
@@ -522,6 +523,50 @@ static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, b
         return get_pair(c, sc, name, v, n->dilation);
     case ATTR_padding:
         return get_padding(c, sc, n, v);
+    case ATTR_approximate: {
+        static const char *const forms[] = {"none", "tanh"};
+        if (!get_symbol(c, sc, name, v, forms, 2, &sym))
+            return false;
+        n->act = sym ? ACT_GELU_TANH : ACT_LINEAR;
+        return true;
+    }
+    case ATTR_mode: {
+        static const char *const modes[] = {"nearest", "bilinear"};
+        if (!get_symbol(c, sc, name, v, modes, 2, &sym))
+            return false;
+        n->bilinear = sym == 1;
+        return true;
+    }
+    case ATTR_scale:
+        return get_pair(c, sc, name, v, n->scale);
+    case ATTR_start:
+    case ATTR_stop:
+        if (!nonneg(v)) {
+            bad_value(c, sc, name, "a non-negative integer", v);
+            return false;
+        }
+        *(k == ATTR_start ? &n->start : &n->stop) = v->i;
+        return true;
+    case ATTR_output_padding:
+        if (nonneg(v)) {
+            n->out_pad[0] = n->out_pad[1] = v->i;
+            return true;
+        }
+        if (v->kind == V_TUPLE && v->n == 2 && nonneg(&v->elems[0]) && nonneg(&v->elems[1])) {
+            n->out_pad[0] = v->elems[0].i;
+            n->out_pad[1] = v->elems[1].i;
+            return true;
+        }
+        bad_value(c, sc, name, "a non-negative integer or a pair of them", v);
+        return false;
+    case ATTR_keepdims:
+    case ATTR_align_corners:
+        if (v->kind != V_BOOL) {
+            bad_value(c, sc, name, "true or false", v);
+            return false;
+        }
+        *(k == ATTR_keepdims ? &n->keepdims : &n->align_corners) = v->i;
+        return true;
     case ATTR_bias:
     case ATTR_ceil:
     case ATTR_count_pad:
@@ -537,7 +582,7 @@ static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, b
             n->count_pad = v->i;
         return true;
     case ATTR_activation:
-        if (!get_symbol(c, sc, name, v, act_names, ACT_LEAKY_RELU + 1, &sym))
+        if (!get_symbol(c, sc, name, v, act_names, ACT_LAST_VALUE + 1, &sym))
             return false;
         n->act = (Act)sym;
         return true;

@@ -66,6 +66,24 @@ bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shap
         }
         return false;
     }
+    if (wk == WK_CONVT) {
+        if (!in || in->shape.rank != 3 || n->shape.rank != 3 || n->groups <= 0)
+            return false;
+        if (is_weight) {
+            *rank = 4;
+            shape[0] = in->shape.d[2];
+            shape[1] = n->shape.d[2] / n->groups;
+            shape[2] = n->kernel[0];
+            shape[3] = n->kernel[1];
+            return true;
+        }
+        if (is_bias && n->bias) {
+            *rank = 1;
+            shape[0] = n->shape.d[2];
+            return true;
+        }
+        return false;
+    }
     if (wk == WK_DENSE) {
         if (!in || in->shape.rank != 1 || n->shape.rank != 1)
             return false;
@@ -367,6 +385,8 @@ static int64_t fan_in(const Node *n) {
         return n->kernel[0] * n->kernel[1];
     case WK_DENSE:
         return n->in[0]->shape.d[0];
+    case WK_CONVT: /* PyTorch's fan_in of a [in, out/groups, kh, kw] weight */
+        return n->filters / n->groups * n->kernel[0] * n->kernel[1];
     case WK_NONE:
     case WK_NORM:
         break;

@@ -286,6 +286,49 @@ fx("block_nested", "a block calling a block, a value parameter whose default is 
     "    return p;",
     "}"])
 
+# --- activations of modern networks, as layers and as activation=
+for act, scale in [("silu", 3.0), ("hardswish", 3.0), ("hardsigmoid", 3.0), ("gelu", 2.0)]:
+    fx(act, "%s layer (input ×%g: past ±3 where hardswish/hardsigmoid saturate)" % (act, scale),
+       [inp(5, 6, 3), "%s();" % act], scale=scale)
+    fx("conv_act_" + act, "conv2d activation=%s" % act,
+       [inp(7, 9, 3), "conv2d(filters=5, kernel=3, activation=%s);" % act], scale=scale)
+fx("gelu_tanh", "gelu(approximate=tanh) layer", [inp(5, 6, 3), "gelu(approximate=tanh);"], scale=2.0)
+fx("conv_then_silu", "conv2d then a separate silu layer (fused into the conv)", [inp(7, 9, 3), "conv2d(filters=4, kernel=3);", "silu();"], scale=2.0)
+fx("dense_act_hardswish", "dense activation=hardswish", [inp(12), "dense(units=7, activation=hardswish);"], scale=3.0)
+
+# --- squeeze-and-excitation: keepdims pools, multiply and add with a 1×1×C operand
+fx("gap_keepdims", "global_avgpool2d(keepdims=true) -> 1×1×C", [inp(5, 6, 4), "global_avgpool2d(keepdims=true);"])
+fx("gmp_keepdims", "global_maxpool2d(keepdims=true) -> 1×1×C, negative input", [inp(5, 6, 4), "global_maxpool2d(keepdims=true);"], offset=-3.0)
+fx("multiply2", "multiply of 2 equal shapes", [inp(6, 7, 3), "a = conv2d(x, filters=4, kernel=1);", "b = conv2d(x, filters=4, kernel=3, padding=1);", "m = multiply(a, b);"])
+fx("multiply3_flat", "multiply of 3 flat tensors", [inp(12), "a = dense(x, units=5);", "b = dense(x, units=5);", "c = dense(x, units=5);", "m = multiply(a, b, c);"])
+fx("se_block", "squeeze-and-excitation: pool (keepdims), two 1×1 convs (relu, hardsigmoid), multiply the map by its 1×1×C gate", [inp(6, 7, 8), "f = conv2d(x, filters=8, kernel=3, padding=1);", "s = global_avgpool2d(f, keepdims=true);", "r = conv2d(s, filters=2, kernel=1, activation=relu);", "g = conv2d(r, filters=8, kernel=1, activation=hardsigmoid);", "m = multiply(f, g);"], scale=2.0)
+fx("se_gate_first", "multiply(gate, map): the 1×1×C operand first; and add(map, gate) broadcast", [inp(5, 6, 4), "s = global_avgpool2d(x, keepdims=true);", "g = conv2d(s, filters=4, kernel=1, activation=sigmoid);", "m = multiply(g, x);", "a = add(m, g);"])
+
+# --- channel operations (ShuffleNet)
+fx("channel_slice", "channel_slice(start=2, stop=5) of 6 channels", [inp(5, 6, 6), "channel_slice(start=2, stop=5);"])
+fx("channel_slice_halves", "the two halves of a map (torch.chunk(x, 2, dim=1)), processed and concatenated", [inp(5, 6, 6), "a = channel_slice(x, start=0, stop=3);", "b = channel_slice(x, start=3, stop=6);", "c = conv2d(b, filters=3, kernel=1, activation=relu);", "o = concat(a, c);"])
+fx("channel_shuffle2", "channel_shuffle(groups=2) of 6 channels", [inp(4, 5, 6), "channel_shuffle(groups=2);"])
+fx("channel_shuffle3", "channel_shuffle(groups=3) of 12 channels", [inp(4, 5, 12), "channel_shuffle(groups=3);"])
+
+# --- upsampling
+fx("upsample_nearest2", "upsample2d(scale=2), nearest", [inp(4, 5, 3), "upsample2d(scale=2);"])
+fx("upsample_nearest_2x3", "upsample2d(scale=(2, 3)), nearest", [inp(4, 5, 3), "upsample2d(scale=(2, 3));"])
+fx("upsample_bilinear2", "upsample2d(scale=2, mode=bilinear), align_corners=false", [inp(4, 5, 3), "upsample2d(scale=2, mode=bilinear);"])
+fx("upsample_bilinear_3x2", "upsample2d(scale=(3, 2), mode=bilinear)", [inp(4, 5, 3), "upsample2d(scale=(3, 2), mode=bilinear);"])
+fx("upsample_bilinear_align", "upsample2d(scale=2, mode=bilinear, align_corners=true)", [inp(4, 5, 3), "upsample2d(scale=2, mode=bilinear, align_corners=true);"])
+fx("upsample_conv", "upsample2d then conv2d (resize-then-convolve)", [inp(4, 5, 3), "upsample2d(scale=2);", "conv2d(filters=4, kernel=3, padding=1);"])
+
+# --- conv2d_transpose (weight [in, out/groups, kh, kw])
+fx("convt_k2_s2", "conv2d_transpose kernel 2, stride 2 (U-Net's up-convolution)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2);"])
+fx("convt_k3_s1", "conv2d_transpose kernel 3, stride 1", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3);"])
+fx("convt_k3_s2_p1_op1", "conv2d_transpose kernel 3, stride 2, padding 1, output_padding 1", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3, stride=2, padding=1, output_padding=1);"])
+fx("convt_k4_s2_p1", "conv2d_transpose kernel 4, stride 2, padding 1 (DCGAN)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=4, stride=2, padding=1);"])
+fx("convt_k3x2_s2x1_pair", "conv2d_transpose kernel (3, 2), stride (2, 1), padding (1, 0)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=(3, 2), stride=(2, 1), padding=(1, 0));"])
+fx("convt_dilation2", "conv2d_transpose kernel 3, dilation 2", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3, dilation=2);"])
+fx("convt_groups2", "conv2d_transpose groups 2 (4 -> 6 channels), stride 2", [inp(4, 5, 4), "conv2d_transpose(filters=6, kernel=3, stride=2, groups=2);"])
+fx("convt_nobias_relu", "conv2d_transpose bias=false, activation=relu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, bias=false, activation=relu);"])
+fx("convt_act_silu", "conv2d_transpose activation=silu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, activation=silu);"], scale=2.0)
+
 # --- input file shape (1, H, W, C)
 fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", [inp(5, 6, 2), "conv2d(filters=3, kernel=3);"], batch1=True)
 
