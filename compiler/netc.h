@@ -256,6 +256,7 @@ typedef struct Stmt {
     Vec args;      /* S_CALL: Ident*, tensors; S_OUTPUT: Ident*, outputs */
     Vec kwargs;    /* S_CALL: Kwarg* */
     Span misorder; /* a positional argument after a keyword one, if line>0 */
+    Span inline_at; /* S_CALL: `inline` written before the callee, if line>0 */
 } Stmt;
 
 typedef struct Param {

@@ -899,8 +899,9 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     site->prefix = full;
     site->up = sc->site;
 
-    Scope inner = {.prefix = arena_printf(c->a, "%s.", full), .site = site, .file = b->file,
-                   .in_block = true};
+    /* an inline call adds no level to its layers' names */
+    Scope inner = {.prefix = st->inline_at.line ? sc->prefix : arena_printf(c->a, "%s.", full),
+                   .site = site, .file = b->file, .in_block = true};
 
     /* tensor parameters */
     bool ok = true;
@@ -1037,6 +1038,13 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             return;
         }
         int op = op_lookup(st->callee.name);
+        if (op >= 0 && st->inline_at.line) {
+            err(c, sc, st->inline_at, "syntax", "inline applies to block calls; '%s' is an op",
+                st->callee.name);
+            const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
+            define_bad(c, sc, st, local, arena_printf(c->a, "%s%s", sc->prefix, local));
+            continue;
+        }
         if (op >= 0) {
             call_op(c, sc, st, (OpKind)op);
             continue;

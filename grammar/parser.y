@@ -80,6 +80,7 @@ static const char *quoted_name(ParseState *ps, const char *s, Span at) {
 }
 
 static Stmt *mk_call(ParseState *ps, Stmt *args, Ident callee, Span s);
+static void mark_inline(ParseState *ps, Stmt *st, const char *word, Span at);
 static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s);
 }
 
@@ -291,12 +292,18 @@ name:
     | STRING { $$ = mk_ident(ps, quoted_name(ps, $1, @1), @1); }
     ;
 
-/* call := IDENT '(' [arg (',' arg)*] ')' */
+/* call := ['inline'] IDENT '(' [arg (',' arg)*] ')'
+** `inline` is a word only here, before a callee: a block called inline
+** gives its layers the caller's prefix, adding no level to their names. */
 call:
       IDENT '(' ')'
         { $$ = mk_call(ps, NULL, (Ident){$1, @1}, @$); }
     | IDENT '(' args ')'
         { $$ = mk_call(ps, $3, (Ident){$1, @1}, @$); }
+    | IDENT IDENT '(' ')'
+        { $$ = mk_call(ps, NULL, (Ident){$2, @2}, @$); mark_inline(ps, $$, $1, @1); }
+    | IDENT IDENT '(' args ')'
+        { $$ = mk_call(ps, $4, (Ident){$2, @2}, @$); mark_inline(ps, $$, $1, @1); }
     ;
 
 /* arg := NAME | IDENT '=' expr */
@@ -390,6 +397,17 @@ static Stmt *mk_call(ParseState *ps, Stmt *args, Ident callee, Span s) {
     st->callee = callee;
     st->span = s;
     return st;
+}
+
+/* The word before a callee: only `inline` may stand there. */
+static void mark_inline(ParseState *ps, Stmt *st, const char *word, Span at) {
+    if (strcmp(word, "inline") == 0) {
+        st->inline_at = at;
+        return;
+    }
+    diag_error(ps->diags, ps->file, at, "syntax",
+               "expected '=' or '(' after '%s', saw identifier '%s'", word, st->callee.name);
+    ps->errors++;
 }
 
 static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s) {

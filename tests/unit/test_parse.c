@@ -346,6 +346,49 @@ static void test_quoted_names(void **state) {
     tn_free(t);
 }
 
+/* An inline block call gives the block's layers the caller's prefix: one
+** body serves MobileNet v2's plain and residual inverted blocks. */
+static void test_inline_calls(void **state) {
+    (void)state;
+    TestNet *t = tn_resolve("block body(x, *, c) {\n"
+                            "    conv.0 = conv2d(x, filters=c, kernel=1);\n"
+                            "    return conv.0;\n"
+                            "}\n"
+                            "block res(x, *, c) {\n"
+                            "    y = inline body(x, c=c);\n"
+                            "    out = add(x, y);\n"
+                            "    return out;\n"
+                            "}\n"
+                            "network n {\n"
+                            "    x = input(shape=(4, 4, 2));\n"
+                            "    features.1 = body(c=2);\n"
+                            "    features.2 = res(c=2);\n"
+                            "    inline body(c=2);\n"
+                            "}\n",
+                            NULL);
+    assert_no_errors(t);
+    assert_int_equal(tn_must_node(t, "features.1.conv.0")->op, OP_conv2d);
+    assert_int_equal(tn_must_node(t, "features.2.conv.0")->op, OP_conv2d);
+    assert_int_equal(tn_must_node(t, "features.2.out")->op, OP_add);
+    assert_int_equal(tn_must_node(t, "conv.0")->op, OP_conv2d);
+    tn_free(t);
+
+    t = tn_resolve("network n {\n"
+                   "    x = input(shape=(4, 4, 2));\n"
+                   "    a = inline relu(x);\n"
+                   "    b = foo relu(a);\n"
+                   "}\n",
+                   NULL);
+    assert_count(t, "syntax", 2);
+    /* the parser's error first, then the resolver's */
+    assert_at(tn_diag_at(t, 0), 4, 9);
+    assert_string_equal(tn_diag_at(t, 0)->msg,
+                        "expected '=' or '(' after 'foo', saw identifier 'relu'");
+    assert_at(tn_diag_at(t, 1), 3, 9);
+    assert_string_equal(tn_diag_at(t, 1)->msg, "inline applies to block calls; 'relu' is an op");
+    tn_free(t);
+}
+
 /* Comments run from # to the end of the line and may hold any byte. */
 static void test_comments(void **state) {
     (void)state;
@@ -916,6 +959,7 @@ int main(void) {
         cmocka_unit_test(test_tabs_and_crlf),
         cmocka_unit_test(test_keyword_prefixes),
         cmocka_unit_test(test_quoted_names),
+        cmocka_unit_test(test_inline_calls),
         cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_nesting_limit_is_as_stated),
