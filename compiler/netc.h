@@ -428,6 +428,7 @@ typedef struct Site {
     const char *block;  /* the block called */
     const char *prefix; /* the name its layers get, "layer1.0" */
     const struct Site *up;
+    bool inline_call;   /* `inline`: its layers are named as the caller's */
 } Site;
 
 typedef struct Node Node;

@@ -898,6 +898,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     site->block = b->id.name;
     site->prefix = full;
     site->up = sc->site;
+    site->inline_call = st->inline_at.line > 0;
 
     /* an inline call adds no level to its layers' names */
     Scope inner = {.prefix = st->inline_at.line ? sc->prefix : arena_printf(c->a, "%s.", full),

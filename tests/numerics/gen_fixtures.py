@@ -339,7 +339,13 @@ fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", 
 EXAMPLES = [
     ("seed", 42), ("mnist", 1), ("lenet5", 18446744073709551615),
     ("alexnet", 7), ("vgg16", 16), ("resnet18", 18), ("mobilenet", 224),
+    ("shufflenet_v2", 5), ("mobilenet_v3_small", 3), ("efficientnet_b0", 0),
 ]
+
+# The examples written from torchvision's models, and the constructor of each.
+TORCHVISION = {"alexnet": "alexnet", "vgg16": "vgg16", "resnet18": "resnet18",
+               "shufflenet_v2": "shufflenet_v2_x0_5", "mobilenet_v3_small": "mobilenet_v3_small",
+               "efficientnet_b0": "efficientnet_b0"}
 
 
 # ----------------------------------------------------------------------------
@@ -502,12 +508,12 @@ def gen_fixture(f, outdir, netc):
 def torch_model(example):
     """A torch.nn model written from the example's file (torchvision's where
     the file says it is torchvision's), or None."""
-    if example in ("alexnet", "vgg16", "resnet18"):
+    if example in TORCHVISION:
         try:
             import torchvision
         except ImportError:
             return None
-        return getattr(torchvision.models, example)(weights=None)
+        return getattr(torchvision.models, TORCHVISION[example])(weights=None)
 
     class Flat(nn.Module):
         def forward(self, x):
@@ -604,7 +610,7 @@ def gen_example(example, seed, outdir, netc):
         err = np.abs(ref - out).max() / np.abs(out).max()
         assert err < 1e-10, (example, err)
         print("  %s: netref = torch.nn model (%s), rel diff %.1e" % (
-            example, "torchvision" if example in ("alexnet", "vgg16", "resnet18") else "written from the file", err))
+            example, "torchvision" if example in TORCHVISION else "written from the file", err))
     else:
         print("  %s: no independent torch model to cross-check (torchvision missing?)" % example)
     with open(os.path.join(d, "model.ref"), "w") as fp:

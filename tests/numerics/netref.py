@@ -80,6 +80,8 @@ class Parser:
 
     def ident(self):
         t = self.next()
+        if t[0] == "string":          # a quoted name: "block.0", "0"
+            return t[1][1:-1]
         if t[0] != "name":
             raise SyntaxError("expected a name, got %r" % (t[1],))
         return t[1]
@@ -147,6 +149,10 @@ class Parser:
             if self.peek(1)[1] == "=":
                 name = self.ident()
                 self.next()
+            inline = False
+            if self.peek() == ("name", "inline") and self.peek(1)[0] == "name":
+                self.next()           # a block call that adds no level to the names
+                inline = True
             op = self.ident()
             self.expect("(")
             pos, kw = [], {}
@@ -161,7 +167,7 @@ class Parser:
                     self.next()
             self.expect(")")
             self.expect(";")
-            out.append(("call", name, op, pos, kw))
+            out.append(("call", name, op, pos, kw, inline))
         return out
 
     # expressions are kept as small trees, evaluated at expansion time
@@ -259,7 +265,7 @@ def _expand(stmts, blocks, prefix, tensors, values, prev, layers, outs):
         if st[0] == "output":
             outs.extend(tensors[n] for n in st[1])
             continue
-        _, name, op, pos, kw = st
+        _, name, op, pos, kw, inline = st
         if name is None:
             counts[op] = counts.get(op, 0) + 1
             name = "%s_%d" % (op, counts[op])
@@ -274,7 +280,8 @@ def _expand(stmts, blocks, prefix, tensors, values, prev, layers, outs):
             bvalues = {}
             for p, default in vparams:
                 bvalues[p] = attrs[p] if p in attrs else eval_expr(default, bvalues)
-            _expand(bstmts, blocks, full + ".", btensors, bvalues, args[0], layers, None)
+            _expand(bstmts, blocks, prefix if inline else full + ".", btensors, bvalues, args[0],
+                    layers, None)
             r = btensors[ret]   # the recursive call bound the block's local names
             tensors[name] = r
             prev = r
