@@ -48,7 +48,10 @@ static const char *node_label(Arena *a, const Node *n) {
     if (!n->bad)
         buf_printf(&b, "\nRF %lld×%lld, jump %s", (long long)n->rf[0].size,
                    (long long)n->rf[1].size,
-                   pair(a, (int64_t[2]){n->rf[0].jump, n->rf[1].jump}));
+                   strcmp(field_jump_text(a, &n->rf[0]), field_jump_text(a, &n->rf[1])) == 0
+                       ? field_jump_text(a, &n->rf[0])
+                       : arena_printf(a, "%s×%s", field_jump_text(a, &n->rf[0]),
+                                      field_jump_text(a, &n->rf[1])));
     char *s = arena_strdup(a, b.data);
     buf_free(&b);
     return s;

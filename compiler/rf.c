@@ -20,12 +20,18 @@
 ** Upsampling by s and transposed convolutions with stride s divide the jump
 ** by s: jump and pad become exact fractions (Field.den), which the window
 ** rule carries on; the size stays whole, rounded up where the fraction
-** leaves part of a position (docs/language.md, "Receptive fields"):
-**   upsample2d nearest:  (r, j, P) -> (r, j/s, P)
-**   upsample2d bilinear: (r + ⌈j⌉, j/s, P + j·(s − 1)/(2s)); with
-**                        align_corners the jump is j·(H − 1)/(H·s − 1)
-**   conv2d_transpose:    (r + ⌊(ke − 1)/s⌋·j, j/s, P + (ke − 1 − p)·j/s)
-** A window after a fractional jump grows the size by ⌈(ke − 1)·j⌉.
+** leaves part of a position. The field keeps the average centre of the
+** units it describes, so that merges of an upsampled map with a skip
+** connection compare centres truly (docs/language.md, "Receptive fields
+** through upsampling"):
+**   upsample2d nearest:  (r, j/s, P + j·(s − 1)/(2s))
+**   upsample2d bilinear: (r + ⌈j⌉, j/s, P + j·(s − 1)/(2s) + ⌈j⌉/2); with
+**                        align_corners the jump is j·(H − 1)/(H·s − 1) and
+**                        the padding P + ⌈j⌉/2
+**   conv2d_transpose:    (r', j/s, P + ((ke − 1)/2 − p)·j/s + (r' − r)/2),
+**                        r' = r + ⌈⌊(ke − 1)/s⌋·j⌉
+** A window after a fractional jump grows the size by ⌈(ke − 1)·j⌉ and adds
+** half the rounding to the padding, keeping the centre.
 */
 #include "netc.h"
 
@@ -72,13 +78,33 @@ const char *field_jump_text(Arena *a, const Field *f) {
     return arena_printf(a, "%lld/%lld", (long long)(f->jump / g), (long long)(f->den / g));
 }
 
+/* f.pad += num/den, exactly: f is brought to a common denominator. */
+static bool add_pad(Field *f, int64_t num, int64_t den) {
+    int64_t fd = den_of(f);
+    int64_t g = gcd64(fd, den);
+    int64_t m = den / g; /* f's scale */
+    int64_t k = fd / g;  /* the addend's */
+    int64_t a, bb;
+    if (!ck_mul(f->jump, m, &f->jump) || !ck_mul(f->pad, m, &f->pad) || !ck_mul(fd, m, &f->den) ||
+        !ck_mul(num, k, &a) || !ck_add(f->pad, a, &bb))
+        return false;
+    f->pad = bb;
+    reduce(f);
+    return true;
+}
+
 static bool step(Field in, int64_t ke, int64_t s, int64_t pb, Field *out) {
     int64_t grow, pad;
-    if (!ck_mul(ke - 1, in.jump, &grow) || !ck_add(in.size, ceil_div(grow, den_of(&in)), &out->size) ||
+    int64_t den = den_of(&in);
+    if (!ck_mul(ke - 1, in.jump, &grow) || !ck_add(in.size, ceil_div(grow, den), &out->size) ||
         !ck_mul(in.jump, s, &out->jump) || !ck_mul(pb, in.jump, &pad) ||
         !ck_add(in.pad, pad, &out->pad))
         return false;
     out->den = in.den;
+    /* a fractional jump rounds the size up: keep the centre where it was,
+    ** half the rounding on each side */
+    if (den > 1 && grow % den != 0 && !add_pad(out, den - grow % den, 2 * den))
+        return false;
     reduce(out);
     return true;
 }
@@ -190,7 +216,11 @@ static bool rf_union(Node *n) {
     return true;
 }
 
-/* upsample2d, per axis (see the top of this file). */
+/* upsample2d, per axis (see the top of this file). The field keeps the
+** average centre of the units it stands for: nearest output o reads input
+** ⌊o/s⌋, whose centre is o/s − (s − 1)/(2s) input units on average;
+** bilinear output o is centred on its source point (o + ½)/s − ½, or
+** o·(H − 1)/(H·s − 1) with align_corners, and reads its neighbour too. */
 static bool rf_upsample(Node *n) {
     const Node *x = n->in[0];
     n->rf_input = x->rf_input;
@@ -198,21 +228,18 @@ static bool rf_upsample(Node *n) {
         Field f = x->rf[ax];
         f.den = den_of(&f);
         int64_t s = n->scale[ax], H = x->shape.d[ax];
+        int64_t j = f.jump, d = f.den, shift;
         bool ok = true;
         if (n->bilinear && n->align_corners && H > 1) {
-            /* output i samples input i·(H − 1)/(H·s − 1) and its neighbour */
             int64_t m = H * s - 1;
-            int64_t grow = ceil_div(f.jump, f.den);
-            ok = ck_add(f.size, grow, &f.size) && ck_mul(f.jump, H - 1, &f.jump) &&
-                 ck_mul(f.pad, m, &f.pad) && ck_mul(f.den, m, &f.den);
-        } else if (n->bilinear) {
-            /* output i samples input (i + 1/2)/s − 1/2 and its neighbour */
-            int64_t grow = ceil_div(f.jump, f.den), shift;
-            ok = ck_add(f.size, grow, &f.size) && ck_mul(f.pad, 2 * s, &f.pad) &&
-                 ck_mul(f.jump, s - 1, &shift) && ck_add(f.pad, shift, &f.pad) &&
-                 ck_mul(f.jump, 2, &f.jump) && ck_mul(f.den, 2 * s, &f.den);
+            ok = ck_add(f.size, ceil_div(j, d), &f.size) && ck_mul(f.jump, H - 1, &f.jump) &&
+                 ck_mul(f.pad, m, &f.pad) && ck_mul(f.den, m, &f.den) &&
+                 add_pad(&f, ceil_div(j, d), 2);
         } else {
-            ok = ck_mul(f.pad, s, &f.pad) && ck_mul(f.den, s, &f.den);
+            ok = ck_mul(f.pad, s, &f.pad) && ck_mul(f.den, s, &f.den) &&
+                 ck_mul(j, s - 1, &shift) && add_pad(&f, shift, 2 * s * d);
+            if (ok && n->bilinear)
+                ok = ck_add(f.size, ceil_div(j, d), &f.size) && add_pad(&f, ceil_div(j, d), 2);
         }
         if (!ok)
             return false;
@@ -223,7 +250,8 @@ static bool rf_upsample(Node *n) {
 }
 
 /* conv2d_transpose: output o gathers the inputs i with i·s + t·d = o + p,
-** at most ⌊(ke − 1)/s⌋ + 1 consecutive ones. */
+** at most ⌊(ke − 1)/s⌋ + 1 consecutive ones, centred on input
+** (o + p − (ke − 1)/2)/s. */
 static bool rf_convt(Node *n) {
     const Node *x = n->in[0];
     n->rf_input = x->rf_input;
@@ -231,11 +259,14 @@ static bool rf_convt(Node *n) {
         Field f = x->rf[ax];
         f.den = den_of(&f);
         int64_t s = n->stride[ax], ke = node_eff_kernel(n, ax), p = n->pad[ax * 2];
-        int64_t grow, shift;
-        bool ok = ck_mul((ke - 1) / s, f.jump, &grow) &&
-                  ck_add(f.size, ceil_div(grow, f.den), &f.size) && ck_mul(f.pad, s, &f.pad) &&
-                  ck_mul(ke - 1 - p, f.jump, &shift) && ck_add(f.pad, shift, &f.pad) &&
-                  ck_mul(f.den, s, &f.den);
+        int64_t j = f.jump, d = f.den;
+        int64_t grow, shift, r0 = f.size;
+        bool ok = ck_mul((ke - 1) / s, j, &grow) && ck_add(f.size, ceil_div(grow, d), &f.size) &&
+                  ck_mul(f.pad, s, &f.pad) && ck_mul(f.den, s, &f.den) &&
+                  /* + ((ke − 1)/2 − p)·j/s, the centre */
+                  ck_mul(ke - 1 - 2 * p, j, &shift) && add_pad(&f, shift, 2 * s * d) &&
+                  /* + (r' − r)/2: the size grew on both sides */
+                  add_pad(&f, f.size - r0, 2);
         if (!ok)
             return false;
         reduce(&f);

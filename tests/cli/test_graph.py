@@ -140,8 +140,9 @@ def test_examples(s):
             s.check(shape_text(l["shape"]) in label, "node %s: its label has its shape" % name,
                     label)
             rf = l["rf"]
-            s.check("RF %d×%d, jump %d" % (rf["size"][0], rf["size"][1], rf["jump"][0]) in label
-                    or "RF %d×%d, jump %d×%d" % (rf["size"][0], rf["size"][1], rf["jump"][0],
+            # a fractional jump is the string "1/2" in JSON and in the label
+            s.check("RF %d×%d, jump %s" % (rf["size"][0], rf["size"][1], rf["jump"][0]) in label
+                    or "RF %d×%d, jump %s×%s" % (rf["size"][0], rf["size"][1], rf["jump"][0],
                                                 rf["jump"][1]) in label,
                     "node %s: its label has its receptive field" % name, label)
 

@@ -339,7 +339,7 @@ fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", 
 EXAMPLES = [
     ("seed", 42), ("mnist", 1), ("lenet5", 18446744073709551615),
     ("alexnet", 7), ("vgg16", 16), ("resnet18", 18), ("mobilenet", 224),
-    ("shufflenet_v2", 5), ("mobilenet_v3_small", 3), ("efficientnet_b0", 0),
+    ("shufflenet_v2", 5), ("mobilenet_v3_small", 3), ("efficientnet_b0", 0), ("unet", 572),
 ]
 
 # The examples written from torchvision's models, and the constructor of each.
@@ -547,6 +547,8 @@ def torch_model(example):
                     ("f", Flat()), ("c5", nn.Linear(400, 120)), ("r5", nn.ReLU()),
                     ("f6", nn.Linear(120, 84)), ("r6", nn.ReLU()),
                     ("out", nn.Linear(84, 10)), ("s", SoftmaxC())])
+    if example == "unet":
+        return unet_module()
     if example == "mobilenet":
         class MobileNet(nn.Module):
             def __init__(self):
@@ -574,6 +576,64 @@ def torch_model(example):
                 return torch.softmax(self.conv_preds(x), 1)
         return MobileNet()
     return None
+
+
+def unet_module(n_channels=3, n_classes=2, base=16):
+    """The U-Net of examples/unet.net: the widely used PyTorch form (padded
+    double convolutions with batchnorm, max pooling down, ConvTranspose2d up,
+    the skip concatenated first), its module names those of the file."""
+    class DoubleConv(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.double_conv = nn.Sequential(
+                nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+        def forward(self, x):
+            return self.double_conv(x)
+
+    class Down(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.maxpool_conv = nn.Sequential(nn.MaxPool2d(2), DoubleConv(cin, cout))
+
+        def forward(self, x):
+            return self.maxpool_conv(x)
+
+    class Up(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.up = nn.ConvTranspose2d(cin, cin // 2, 2, stride=2)
+            self.conv = DoubleConv(cin, cout)
+
+        def forward(self, x1, x2):
+            return self.conv(torch.cat([x2, self.up(x1)], dim=1))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            b = base
+            self.inc = DoubleConv(n_channels, b)
+            self.down1, self.down2 = Down(b, 2 * b), Down(2 * b, 4 * b)
+            self.down3, self.down4 = Down(4 * b, 8 * b), Down(8 * b, 16 * b)
+            self.up1, self.up2 = Up(16 * b, 8 * b), Up(8 * b, 4 * b)
+            self.up3, self.up4 = Up(4 * b, 2 * b), Up(2 * b, b)
+            self.outc = nn.Module()
+            self.outc.conv = nn.Conv2d(b, n_classes, 1)
+
+        def forward(self, x):
+            x1 = self.inc(x)
+            x2 = self.down1(x1)
+            x3 = self.down2(x2)
+            x4 = self.down3(x3)
+            x5 = self.down4(x4)
+            x = self.up1(x5, x4)
+            x = self.up2(x, x3)
+            x = self.up3(x, x2)
+            x = self.up4(x, x1)
+            return self.outc.conv(x)
+
+    return UNet()
 
 
 def gen_example(example, seed, outdir, netc):
@@ -606,7 +666,8 @@ def gen_example(example, seed, outdir, netc):
         model.load_state_dict(sd, strict=True)
         model = model.double().eval()
         with torch.no_grad():
-            ref = model(torch.from_numpy(x.astype(np.float64)).permute(2, 0, 1)[None])[0].numpy()
+            ref = model(torch.from_numpy(x.astype(np.float64)).permute(2, 0, 1)[None])[0]
+            ref = (ref.permute(1, 2, 0) if ref.dim() == 3 else ref).numpy()   # HWC, as netc
         err = np.abs(ref - out).max() / np.abs(out).max()
         assert err < 1e-10, (example, err)
         print("  %s: netref = torch.nn model (%s), rel diff %.1e" % (

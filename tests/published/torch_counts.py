@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch's own parameter and MAC counts of the torchvision examples.
+"""PyTorch's own parameter and MAC counts of the torchvision examples and
+of the U-Net.
 
     /usr/bin/python3 tests/published/torch_counts.py [--netc build/netc]
 
-Builds each model with torchvision (random weights), counts its parameters
+Builds each model with torchvision (the U-Net: the module of
+tests/numerics/gen_fixtures.py), counts its parameters
 (sum of parameters(), weights and biases only) and its multiply-accumulates
-with forward hooks on a 224×224 input (Conv2d: output elements ×
+with forward hooks on its input (224×224; the U-Net 128×128) (Conv2d: output elements ×
 in/groups × kh × kw; ConvTranspose2d: input elements × out/groups × kh × kw;
 Linear: in × out), and compares them with `netc summary --format=json` of
 the example: the parameters with netc's trainable count (netc also counts
@@ -27,7 +29,7 @@ MODELS = [("examples/alexnet.net", "alexnet"), ("examples/vgg16.net", "vgg16"),
           ("examples/resnet18.net", "resnet18"),
           ("examples/shufflenet_v2.net", "shufflenet_v2_x0_5"),
           ("examples/mobilenet_v3_small.net", "mobilenet_v3_small"),
-          ("examples/efficientnet_b0.net", "efficientnet_b0")]
+          ("examples/efficientnet_b0.net", "efficientnet_b0"), ("examples/unet.net", "unet")]
 
 
 def torch_counts(model, size=224):
@@ -59,8 +61,14 @@ def main():
     args = ap.parse_args()
     import torchvision
     bad = 0
+    sys.path.insert(0, os.path.join(ROOT, "tests", "numerics"))
+    sys.dont_write_bytecode = True
+    import gen_fixtures
     for path, ctor in MODELS:
-        params, macs = torch_counts(getattr(torchvision.models, ctor)(weights=None))
+        if ctor == "unet":
+            params, macs = torch_counts(gen_fixtures.unet_module(), 128)
+        else:
+            params, macs = torch_counts(getattr(torchvision.models, ctor)(weights=None))
         js = json.loads(subprocess.run([args.netc, "summary", "--format=json", path], cwd=ROOT,
                                        capture_output=True, text=True, check=True).stdout)
         t = js["totals"]
