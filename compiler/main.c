@@ -36,6 +36,7 @@ typedef struct Options {
     Vec outputs;        /* run -o */
     const char *emit;   /* build --emit */
     bool have_seed;
+    int64_t suggest_lo, suggest_hi; /* check --suggest-input=LO-HI; 0: not asked */
 } Options;
 
 static const char *usage_text =
@@ -83,6 +84,8 @@ static const struct {
      "  --max-macs=N                error if it needs more than N multiply-accumulates\n"
      "                              (250K, 4M, 2G are powers of 1000)\n"
      "  --network NAME              check only this network\n"
+     "  --suggest-input=LO-HI       also print the input sizes from LO to HI for\n"
+     "                              which every add and concat lines up\n"
      "\n"
      "A comment '# netc: disable=ID,...' on a layer's line or the line above\n"
      "silences those warnings for that layer. 'netc help warnings' lists them.\n"},
@@ -272,6 +275,15 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             vec_push(a, &o->inputs, (void *)v);
         } else if ((v = flag_value(argc, argv, &i, "--top"))) {
             o->top = v;
+        } else if ((v = flag_value(argc, argv, &i, "--suggest-input"))) {
+            long long lo, hi;
+            int used = 0;
+            if (sscanf(v, "%lld-%lld%n", &lo, &hi, &used) != 2 || v[used] || lo < 1 || hi < lo ||
+                hi - lo > 4095)
+                return usage_error("--suggest-input takes a range LO-HI of at most 4096 sizes, "
+                                   "like 500-600, saw '%s'", v);
+            o->suggest_lo = lo;
+            o->suggest_hi = hi;
         } else if ((v = flag_value(argc, argv, &i, "--layer"))) {
             if (!*v)
                 return usage_error("%s needs a layer name", "--layer");
@@ -410,13 +422,35 @@ static Vec run_front(Program *p, const Options *o, const Vec *roots, bool *found
     return graphs;
 }
 
+/* check --suggest-input: the sizes of the range that line every merge up,
+** per network, on standard output (suggest.c). */
+static void print_suggestions(const Options *o, const Vec *graphs) {
+    for (int i = 0; i < graphs->len; i++) {
+        Graph *g = graphs->data[i];
+        int64_t sizes[4096];
+        int n = valid_input_sizes(g, o->suggest_lo, o->suggest_hi, sizes, 4096);
+        if (n < 0) {
+            printf("network '%s': no single spatial input to vary\n", g->name);
+            continue;
+        }
+        printf("network '%s': %d input size%s from %lld to %lld line%s every merge up%s", g->name,
+               n, n == 1 ? "" : "s", (long long)o->suggest_lo, (long long)o->suggest_hi,
+               n == 1 ? "s" : "", n ? ":" : "");
+        for (int k = 0; k < n; k++)
+            printf("%s %lld", k ? "," : "", (long long)sizes[k]);
+        printf("\n");
+    }
+}
+
 static int cmd_check(Options *o, Program *p) {
     Vec roots = {0};
     int status = load_files(p, o, &roots);
     bool found;
-    run_front(p, o, &roots, &found);
+    Vec graphs = run_front(p, o, &roots, &found);
     if (o->network && !found && status == 0)
         return usage_error("no network named '%s'", o->network);
+    if (o->suggest_lo)
+        print_suggestions(o, &graphs);
     Diags *d = p->diags;
     diag_sort(d);
     if (o->format == FMT_SARIF) {

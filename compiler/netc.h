@@ -475,6 +475,9 @@ struct Node {
     bool rf_misaligned;      /* rf.c: a merge whose inputs' fields differ */
     bool is_output;
     bool bad; /* a pass failed here or upstream: later passes skip it */
+    struct Diag *size_mismatch; /* shape.c: the error of a merge whose maps
+                                   differ in height or width (suggest.c) */
+    bool unresolved; /* shape.c: it was bad before shapes were inferred */
 };
 
 typedef struct Graph {
@@ -624,6 +627,18 @@ const Node *rfview_default(const Graph *g);
 ** json.c: writing JSON
 */
 void json_string(Buf *b, const char *s);
+
+/*
+** suggest.c: input sizes that make every merge line up
+** requires: shapes (with size_mismatch errors)
+*/
+/* Adds to each merge whose maps differ in size a note with the nearest
+** input sizes that line every merge up, when changing the input fixes it. */
+void suggest_inputs(Graph *g, Diags *d);
+/* The input sizes in [lo, hi] (square, or the other axis as declared)
+** for which the network has no shape error; returns how many, writing at
+** most max of them. -1 if the network has not exactly one spatial input. */
+int valid_input_sizes(Graph *g, int64_t lo, int64_t hi, int64_t *out, int max);
 
 /*
 ** analyse.c: the whole front end in one place

@@ -258,11 +258,14 @@ static bool shape_add(Node *n, Diags *d) {
         bool same = b->rank == full->rank && memcmp(b->d, full->d, sizeof b->d) == 0;
         if (!same && !node_is_broadcast(n, i)) {
             bool gate = b->rank == 3 && b->d[0] == 1 && b->d[1] == 1;
-            shape_error(d, n, "%s '%s' needs tensors of one shape, gets %s%s",
-                        op_info[n->op].name, n->name, list_inputs(d->arena, n),
-                        gate ? ": a 1×1×C tensor is broadcast only over a map of as many "
-                               "channels"
-                             : "");
+            Diag *g = shape_error(d, n, "%s '%s' needs tensors of one shape, gets %s%s",
+                                  op_info[n->op].name, n->name, list_inputs(d->arena, n),
+                                  gate ? ": a 1×1×C tensor is broadcast only over a map of as "
+                                         "many channels"
+                                       : "");
+            if (!gate && b->rank == 3 && full->rank == 3 &&
+                (b->d[0] != full->d[0] || b->d[1] != full->d[1]))
+                n->size_mismatch = g;
             return false;
         }
     }
@@ -370,10 +373,13 @@ static bool shape_concat(Node *n, Diags *d) {
     for (int i = 0; i < n->nin; i++) {
         const Shape *b = &n->in[i]->shape;
         if (b->rank != a->rank || (a->rank == 3 && (a->d[0] != b->d[0] || a->d[1] != b->d[1]))) {
-            shape_error(d, n,
-                        a->rank == 3 ? "concat '%s' needs tensors of equal height and width, gets %s"
-                                     : "concat '%s' needs tensors of one rank, gets %s",
-                        n->name, list_inputs(d->arena, n));
+            Diag *g = shape_error(d, n,
+                                  a->rank == 3
+                                      ? "concat '%s' needs tensors of equal height and width, gets %s"
+                                      : "concat '%s' needs tensors of one rank, gets %s",
+                                  n->name, list_inputs(d->arena, n));
+            if (a->rank == 3 && b->rank == 3)
+                n->size_mismatch = g;
             return false;
         }
         if (!ck_add(total, b->d[ch], &total)) {
@@ -395,6 +401,7 @@ static ShapeRule *const rules[OP__COUNT] = {
 void shape_infer(Graph *g, Diags *d) {
     for (int i = 0; i < g->nodes.len; i++) {
         Node *n = graph_node(g, i);
+        n->unresolved = n->bad;
         for (int k = 0; k < n->nin; k++)
             if (n->in[k]->bad)
                 n->bad = true;
