@@ -49,7 +49,7 @@ static const char *usage_text =
     "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
     "  build FILE -o OUT C inference code (OUT.c) or a standalone binary (OUT)\n"
     "  run FILE          build and run once: --weights W --input X [--top=K]\n"
-    "  help [TOPIC]      this text, a command's, or 'warnings'\n"
+    "  help [TOPIC]      this text, a command's, 'warnings', 'ops' or an op (conv2d)\n"
     "\n"
     "common options:\n"
     "  --network NAME          the network to use, where a file holds several\n"
@@ -792,6 +792,10 @@ static int cmd_help(int argc, char **argv) {
     const char *topic = argv[2];
     if (strcmp(topic, "warnings") == 0 || strcmp(topic, "ids") == 0)
         return help_warnings();
+    if (strcmp(topic, "ops") == 0)
+        return help_ops(NULL) == 0 ? EXIT_OK : EXIT_USAGE;
+    if (op_lookup(topic) >= 0)
+        return help_ops(topic) == 0 ? EXIT_OK : EXIT_USAGE;
     for (size_t i = 0; i < sizeof command_help / sizeof *command_help; i++)
         if (strcmp(command_help[i].name, topic) == 0) {
             fputs(command_help[i].text, stdout);
@@ -801,7 +805,9 @@ static int cmd_help(int argc, char **argv) {
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, warnings)\n",
+    fprintf(stderr,
+            "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, "
+            "warnings, ops, or an op's name)\n",
             topic);
     return EXIT_USAGE;
 }

@@ -641,6 +641,13 @@ void suggest_inputs(Graph *g, Diags *d);
 int valid_input_sizes(Graph *g, int64_t lo, int64_t hi, int64_t *out, int max);
 
 /*
+** help_ops.c: `netc help ops` and `netc help OP`
+*/
+/* Prints the list of ops (name NULL) or one op's inputs, attributes and
+** weights; -1 if name is not an op. */
+int help_ops(const char *name);
+
+/*
 ** analyse.c: the whole front end in one place
 */
 /* Runs every pass on one network. */

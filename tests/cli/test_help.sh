@@ -104,6 +104,22 @@ for id in syntax undefined redefined unknown-op unknown-attribute bad-attribute 
     if grep -qE "^  $id +error +[^ ]" "$tmp/out"; then ok; else fail "help warnings: no error '$id'"; fi
 done
 
+# netc help ops: every op of the language, with a description; netc help OP
+run help ops
+expect 0 "netc help ops"
+for op in input conv2d depthwise_conv2d maxpool2d avgpool2d global_avgpool2d global_maxpool2d \
+    batchnorm relu relu6 sigmoid tanh softmax linear leaky_relu dropout flatten dense add \
+    concat zeropad2d silu hardswish hardsigmoid gelu multiply channel_slice channel_shuffle \
+    upsample2d conv2d_transpose; do
+    if grep -qE "^  $op +[^ ]" "$tmp/out"; then ok; else fail "help ops: no op '$op'"; fi
+done
+run help conv2d_transpose
+expect 0 "netc help conv2d_transpose"
+contains "$tmp/out" "required:   filters, kernel" "netc help conv2d_transpose"
+contains "$tmp/out" "NAME.weight [in, out/groups, kh, kw]" "netc help conv2d_transpose"
+run help channel_slice
+contains "$tmp/out" "required:   start, stop" "netc help channel_slice"
+
 # --version: "netc X.Y.Z", the project's version
 run --version
 expect 0 "netc --version"
