@@ -235,6 +235,80 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
     demote(b, g);
 }
 
+/* Two layer names that differ only in the characters an identifier cannot
+** hold ('-' for '_'), in case, or by an edit or two: the file's name is the
+** one the user meant. */
+static bool near_name(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb) {
+        bool same = true;
+        for (size_t i = 0; i < la && same; i++) {
+            char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+            if (x >= 'A' && x <= 'Z')
+                x = (char)(x - 'A' + 'a');
+            if (y >= 'A' && y <= 'Z')
+                y = (char)(y - 'A' + 'a');
+            same = x == y;
+        }
+        if (same)
+            return true;
+    }
+    size_t m = la < lb ? la : lb;
+    int limit = m >= 9 ? 2 : m >= 4 ? 1 : 0;
+    return limit > 0 && edit_distance(a, b) <= limit;
+}
+
+/* A layer none of whose tensors is in the file: if every one of them is
+** there under a near name (x.block1-0 for x.block1_0), one error says so,
+** with the fix, instead of a missing and an unexpected tensor each. */
+static bool pair_layer(Binder *b, const Node *n, const StTensor **tens, int nt, bool *used,
+                       const StTensor *base) {
+    Arena *a = b->d->arena;
+    int rank;
+    int64_t want[4];
+    if (!weights_expected(n, "weight", &rank, want))
+        return false;
+    for (int i = 0; i < nt; i++) {
+        const StTensor *t = tens[i];
+        size_t len = strlen(t->name);
+        if (used[t - base] || len < 8 || strcmp(t->name + len - 7, ".weight") != 0)
+            continue;
+        char *prefix = arena_strndup(a, t->name, len - 7);
+        if (!near_name(prefix, n->name))
+            continue;
+        /* every tensor the layer needs, under the near prefix */
+        const StTensor *found[NSUFFIX] = {0};
+        bool all = true;
+        for (int k = 0; k < NSUFFIX && all; k++) {
+            if (!weights_expected(n, suffixes[k], &rank, want))
+                continue;
+            const char *name = arena_printf(a, "%s.%s", prefix, suffixes[k]);
+            for (int j = 0; j < nt && !found[k]; j++)
+                if (!used[tens[j] - base] && strcmp(tens[j]->name, name) == 0)
+                    found[k] = tens[j];
+            all = found[k] != NULL;
+        }
+        if (!all)
+            continue;
+        bool ident = true;
+        for (const char *p = prefix; *p && ident; p++)
+            ident = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.';
+        at_layer(b, n,
+                 arena_printf(a,
+                              "the tensors of %s '%s' are not in '%s', but '%s.*' are: %s",
+                              op_info[n->op].name, n->name, b->display, printable(a, prefix),
+                              ident ? arena_printf(a, "name the layer %s", prefix)
+                                    : arena_printf(a, "name the layer \"%s\" (a quoted name)",
+                                                   printable(a, prefix))));
+        for (int k = 0; k < NSUFFIX; k++)
+            if (found[k])
+                used[found[k] - base] = true;
+        return true;
+    }
+    return false;
+}
+
 static float *to_floats(const StTensor *t) {
     float *p = xmalloc(t->count ? (size_t)t->count * sizeof(float) : 1);
     st_read_f32(t->data, p, (size_t)t->count);
@@ -288,6 +362,15 @@ bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const ch
         const Node *n = graph_node(g, i);
         if (n->bad || !op_has_weights(n->op))
             continue;
+        {
+            /* none of its tensors by its name, all by a near one: one error */
+            StTensor key = {.name = (char *)arena_printf(a, "%s.weight", n->name)};
+            const StTensor *kp = &key;
+            if ((int64_t)f.n * nn <= 50000000 && /* bounded work on huge files */
+                (!f.n || !bsearch(&kp, tens, (size_t)f.n, sizeof *tens, tensor_by_name)) &&
+                pair_layer(&b, n, tens, f.n, used, f.tensors))
+                continue;
+        }
         for (int k = 0; k < NSUFFIX; k++) {
             int rank;
             int64_t want[4];
