@@ -329,6 +329,34 @@ fx("convt_groups2", "conv2d_transpose groups 2 (4 -> 6 channels), stride 2", [in
 fx("convt_nobias_relu", "conv2d_transpose bias=false, activation=relu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, bias=false, activation=relu);"])
 fx("convt_act_silu", "conv2d_transpose activation=silu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, activation=silu);"], scale=2.0)
 
+fx("block_inline_quoted", "MobileNet v2's two inverted blocks from one body (an inline call adds no level to the names), quoted names (\"0\", \"trunk.block1-0\") and a keyword after a dot (features.3.block.0)", [
+    "x = input(shape=(6, 7, 4));",
+    "features.1 = inverted(c=4, e=2, s=1);",
+    "features.2 = inverted_res(c=4, e=3);",
+    "\"trunk.block1-0\" = conv2d(features.2, filters=3, kernel=1);",
+    "features.3.block.0 = relu(\"trunk.block1-0\");"], blocks=[
+    "block conv_bn(x, *, f, k = 1, s = 1, g = 1) {",
+    "    \"0\" = conv2d(x, filters=f, kernel=k, stride=s, padding=(k - 1) / 2, groups=g, bias=false);",
+    "    \"1\" = batchnorm();",
+    "    return \"1\";",
+    "}",
+    "",
+    "block inverted(x, *, c, e, s) {",
+    "    conv.0 = conv_bn(x, f=c * e);",
+    "    r0 = relu6();",
+    "    conv.1 = conv_bn(r0, f=c * e, k=3, s=s, g=c * e);",
+    "    r1 = relu6();",
+    "    conv.2 = conv2d(r1, filters=c, kernel=1, bias=false);",
+    "    conv.3 = batchnorm();",
+    "    return conv.3;",
+    "}",
+    "",
+    "block inverted_res(x, *, c, e) {",
+    "    y = inline inverted(x, c=c, e=e, s=1);",
+    "    out = add(y, x);",
+    "    return out;",
+    "}"], scale=2.0)
+
 # --- input file shape (1, H, W, C)
 fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", [inp(5, 6, 2), "conv2d(filters=3, kernel=3);"], batch1=True)
 
