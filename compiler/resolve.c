@@ -315,12 +315,18 @@ static Value eval(Ctx *c, Scope *sc, const Expr *e) {
 }
 
 /* The closest of `n` candidates to `word`, or NULL if none is close. */
+/* The edit distance within which a known word is suggested: a third of
+** the word's length, rounded down, at least 1 and at most 3
+** (docs/language.md, "Values and attributes"). */
+static int suggest_limit(const char *word) {
+    int limit = (int)strlen(word) / 3;
+    return limit < 1 ? 1 : limit > 3 ? 3 : limit;
+}
+
 static const char *closest(const char *word, const char *const *cands, int n) {
     const char *best = NULL;
     int bestd = 1000;
-    int limit = (int)strlen(word) / 3 + 1;
-    if (limit > 3)
-        limit = 3;
+    int limit = suggest_limit(word);
     for (int i = 0; i < n; i++) {
         if (!cands[i])
             continue;
@@ -726,7 +732,26 @@ static const char *suggest_callee(Ctx *c, const SourceFile *f, const char *name)
             for (int k = 0; k < im->file->blocks.len; k++)
                 vec_push(c->a, &cands, (void *)((Block *)im->file->blocks.data[k])->id.name);
     }
-    return did_you_mean(c, name, (const char *const *)cands.data, cands.len);
+    /* the close ones, closest first, at most three */
+    int limit = suggest_limit(name);
+    const char *pick[3];
+    int np = 0;
+    for (int d = 0; d <= limit && np < 3; d++)
+        for (int i = 0; i < cands.len && np < 3; i++) {
+            const char *s = cands.data[i];
+            bool dup = false;
+            for (int k = 0; k < np; k++)
+                dup = dup || strcmp(pick[k], s) == 0;
+            if (!dup && edit_distance(name, s) == d)
+                pick[np++] = s;
+        }
+    if (np == 0)
+        return "";
+    if (np == 1)
+        return arena_printf(c->a, "; did you mean '%s'?", pick[0]);
+    if (np == 2)
+        return arena_printf(c->a, "; did you mean '%s' or '%s'?", pick[0], pick[1]);
+    return arena_printf(c->a, "; did you mean '%s', '%s' or '%s'?", pick[0], pick[1], pick[2]);
 }
 
 static void walk(Ctx *c, Scope *sc, const Vec *stmts);
