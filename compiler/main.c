@@ -443,6 +443,8 @@ static void print_suggestions(const Options *o, const Vec *graphs) {
 }
 
 static int cmd_check(Options *o, Program *p) {
+    if (o->suggest_lo && o->format != FMT_TEXT)
+        return usage_error("%s", "--suggest-input prints text: it goes with --format=text");
     Vec roots = {0};
     int status = load_files(p, o, &roots);
     bool found;
