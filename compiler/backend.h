@@ -35,7 +35,12 @@ typedef enum {
     K_CONCAT,   /* concat along channels (or a flat concat) */
     K_PAD,      /* zeropad2d */
     K_FLATTEN,  /* flatten in chw order: an HWC → CHW reorder */
-    K_COPY      /* an identity that could not share its input's buffer */
+    K_COPY,     /* an identity that could not share its input's buffer */
+    K_MUL,      /* multiply (1×1×C operands broadcast) */
+    K_SLICE,    /* channel_slice */
+    K_SHUFFLE,  /* channel_shuffle */
+    K_UPSAMPLE, /* upsample2d, nearest or bilinear */
+    K_CONVT     /* conv2d_transpose: bias, act; weights [g][kh][kw][in/g][out/g] */
 } KernelKind;
 
 typedef struct Step {
@@ -117,6 +122,21 @@ typedef struct BuildOptions {
 
 /* The C back end: writes the .c and .h of a lowered program. */
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d);
+/* emit_ops.c: the kernels of multiply, broadcast add, channel_slice,
+** channel_shuffle, upsample2d and conv2d_transpose; and the C expression
+** of the activations it adds. Each writes the step function
+** `netc_step<k>` of step s. */
+void emit_op_merge(Buf *b, const Step *s, int k);
+void emit_op_slice(Buf *b, const Step *s, int k);
+void emit_op_shuffle(Buf *b, const Step *s, int k);
+void emit_op_upsample(Buf *b, const Step *s, int k);
+void emit_op_convt(Buf *b, const Step *s, int k);
+/* True if an add or multiply step broadcasts a 1×1×C operand. */
+bool step_broadcasts(const Step *s);
+/* The expression of act applied to `x` (a C lvalue) for the activations
+** added with emit_ops.c, or NULL for the others. */
+const char *emit_act_expr(Arena *a, Act act, const char *x);
+
 /* Writes the constants as raw little-endian float32 (the standalone
 ** binary's .incbin). */
 bool write_blob(const Lowered *l, const char *path);

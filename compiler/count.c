@@ -1,4 +1,4 @@
-/* count.c: parameters and multiply-accumulates (LANGUAGE.md, "Counting").
+/* count.c: parameters and multiply-accumulates (docs/language.md, "The ops").
 **
 ** Parameters: conv kh·kw·(in/groups)·out (+out bias); depthwise
 ** kh·kw·C·m (+C·m); dense in·out (+out); batchnorm 4·C, of which the running
@@ -48,8 +48,24 @@ static bool count_norm(Node *n) {
     return ok;
 }
 
+/* conv2d_transpose: weight [in, out/groups, kh, kw]; every input pixel is
+** multiplied by the whole kernel: H_in·W_in·in·kh·kw·(out/groups) MACs. */
+static bool count_convt(Node *n) {
+    const Shape *is = &n->in[0]->shape;
+    int64_t out = n->shape.d[2];
+    int64_t w = 0, macs = 0;
+    bool ok = ck_mul(n->kernel[0], n->kernel[1], &w) && ck_mul(w, is->d[2], &w) &&
+              ck_mul(w, out / n->groups, &w) && ck_mul(is->d[0], is->d[1], &macs) &&
+              ck_mul(macs, w, &macs);
+    if (ok && n->bias)
+        ok = ck_add(w, out, &w);
+    n->params = n->trainable = w;
+    n->macs = macs;
+    return ok;
+}
+
 static CountRule *const rules[OP__COUNT] = {
-#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt) [OP_##id] = cnt,
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, ...) [OP_##id] = cnt,
 #include "ops.def"
 #undef OP
 };

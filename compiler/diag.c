@@ -246,6 +246,42 @@ static int cmp_diag(const void *a, const void *b) {
     return x->seq - y->seq;
 }
 
+static bool same_note(const Note *a, const Note *b) {
+    return a->file == b->file && memcmp(&a->span, &b->span, sizeof a->span) == 0 &&
+           strcmp(a->msg, b->msg) == 0;
+}
+
+/* A mistake inside a block body is found once per call: after sorting, the
+** copies are neighbours (same place, id and text). Each is folded into the
+** first, which keeps one note per call site ("in block 'B', called as 'P'
+** here"), so the user reads the error once. Only diagnostics with notes
+** fold: those are the ones made inside blocks. */
+static void fold_repeats(Diags *d) {
+    int k = 0;
+    for (int i = 0; i < d->list.len; i++) {
+        Diag *g = d->list.data[i];
+        Diag *first = k ? d->list.data[k - 1] : NULL;
+        if (first && first->notes.len && g->notes.len && first->sev == g->sev &&
+            first->file == g->file && memcmp(&first->span, &g->span, sizeof g->span) == 0 &&
+            strcmp(first->id, g->id) == 0 && strcmp(first->msg, g->msg) == 0) {
+            for (int n = 0; n < g->notes.len; n++) {
+                bool dup = false;
+                for (int m = 0; m < first->notes.len && !dup; m++)
+                    dup = same_note(first->notes.data[m], g->notes.data[n]);
+                if (!dup)
+                    vec_push(d->arena, &first->notes, g->notes.data[n]);
+            }
+            if (g->sev == SEV_ERROR)
+                d->errors--;
+            else if (g->sev == SEV_WARNING)
+                d->warnings--;
+            continue;
+        }
+        d->list.data[k++] = g;
+    }
+    d->list.len = k;
+}
+
 void diag_sort(Diags *d) {
     int extra = d->file_order ? d->file_order->len : 0;
     const SourceFile **order = xmalloc(sizeof *order * (size_t)(d->list.len + extra + 1));
@@ -267,6 +303,7 @@ void diag_sort(Diags *d) {
     file_order = NULL;
     nfile_order = 0;
     free(order);
+    fold_repeats(d);
     /* what was kept before a file's error past the limit was known */
     int k = 0;
     d->errors = d->warnings = 0;

@@ -48,7 +48,10 @@ static const char *node_label(Arena *a, const Node *n) {
     if (!n->bad)
         buf_printf(&b, "\nRF %lld×%lld, jump %s", (long long)n->rf[0].size,
                    (long long)n->rf[1].size,
-                   pair(a, (int64_t[2]){n->rf[0].jump, n->rf[1].jump}));
+                   strcmp(field_jump_text(a, &n->rf[0]), field_jump_text(a, &n->rf[1])) == 0
+                       ? field_jump_text(a, &n->rf[0])
+                       : arena_printf(a, "%s×%s", field_jump_text(a, &n->rf[0]),
+                                      field_jump_text(a, &n->rf[1])));
     char *s = arena_strdup(a, b.data);
     buf_free(&b);
     return s;
@@ -90,6 +93,14 @@ static void emit_node(Buf *b, Arena *a, const Diags *d, const Node *n, int inden
     buf_puts(b, "];\n");
 }
 
+/* The call whose cluster holds what s made: an inline call draws no
+** cluster of its own, as its layers are named as its caller's. */
+static const Site *shown_site(const Site *s) {
+    while (s && s->inline_call)
+        s = s->up;
+    return s;
+}
+
 /* Emits the cluster of block call `s` and, inside it, its layers and the
 ** clusters of the calls it makes. */
 static void emit_cluster(Buf *b, Arena *a, const Diags *d, const Graph *g, const Site *s,
@@ -102,11 +113,11 @@ static void emit_cluster(Buf *b, Arena *a, const Diags *d, const Graph *g, const
     buf_puts(b, ";\n");
     for (int i = 0; i < g->nodes.len; i++) {
         const Node *n = graph_node(g, i);
-        if (n->site == s)
+        if (shown_site(n->site) == s)
             emit_node(b, a, d, n, indent + 2);
     }
     for (int k = 0; k < nsites; k++)
-        if (sites[k]->up == s)
+        if (shown_site(sites[k]->up) == s)
             emit_cluster(b, a, d, g, sites[k], sites, nsites, indent + 2);
     buf_printf(b, "%*s}\n", indent, "");
 }
@@ -122,7 +133,7 @@ void dot_write(const Graph *g, const Diags *d, Buf *b) {
     /* the block calls, once each */
     Vec sites = {0};
     for (int i = 0; i < g->nodes.len; i++)
-        for (const Site *s = graph_node(g, i)->site; s; s = s->up) {
+        for (const Site *s = shown_site(graph_node(g, i)->site); s; s = shown_site(s->up)) {
             bool seen = false;
             for (int k = sites.len - 1; k >= 0 && !seen; k--)
                 seen = sites.data[k] == s;
@@ -132,12 +143,12 @@ void dot_write(const Graph *g, const Diags *d, Buf *b) {
         }
     for (int i = 0; i < g->nodes.len; i++) {
         const Node *n = graph_node(g, i);
-        if (!n->site)
+        if (!shown_site(n->site))
             emit_node(b, a, d, n, 2);
     }
     for (int k = 0; k < sites.len; k++) {
         const Site *s = sites.data[k];
-        if (!s->up)
+        if (!shown_site(s->up))
             emit_cluster(b, a, d, g, s, (const Site **)sites.data, sites.len, 2);
     }
     for (int i = 0; i < g->nodes.len; i++) {

@@ -80,6 +80,17 @@ static void emit_act(Buf *b, Act act, float alpha, const char *v, int64_t n, con
     case ACT_SOFTMAX:
         buf_printf(b, "%snetc_softmax(%s, %lld);\n", ind, v, (long long)n);
         return;
+    case ACT_SILU:
+    case ACT_HARDSWISH:
+    case ACT_HARDSIGMOID:
+    case ACT_GELU:
+    case ACT_GELU_TANH: {
+        Arena scratch = {0};
+        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s;\n", ind, (long long)n, v,
+                   emit_act_expr(&scratch, act, arena_printf(&scratch, "%s[i]", v)));
+        arena_free(&scratch);
+        return;
+    }
     }
 }
 
@@ -442,7 +453,25 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
         emit_actstep(e, s, k);
         break;
     case K_ADD:
-        emit_add(e, s, k);
+        if (step_broadcasts(s))
+            emit_op_merge(b, s, k);
+        else
+            emit_add(e, s, k);
+        break;
+    case K_MUL:
+        emit_op_merge(b, s, k);
+        break;
+    case K_SLICE:
+        emit_op_slice(b, s, k);
+        break;
+    case K_SHUFFLE:
+        emit_op_shuffle(b, s, k);
+        break;
+    case K_UPSAMPLE:
+        emit_op_upsample(b, s, k);
+        break;
+    case K_CONVT:
+        emit_op_convt(b, s, k);
         break;
     case K_CONCAT:
         emit_concat(e, s, k);
@@ -463,6 +492,7 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     const TRef *in = step_inputs(s);
     switch (s->kind) {
     case K_ADD:
+    case K_MUL:
     case K_CONCAT: {
         buf_printf(b, "    {\n        const float *in%d[%d];\n", k, s->nin);
         for (int i = 0; i < s->nin; i++)
@@ -484,6 +514,10 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     case K_ACT:
     case K_PAD:
     case K_FLATTEN:
+    case K_SLICE:
+    case K_SHUFFLE:
+    case K_UPSAMPLE:
+    case K_CONVT:
         buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
         return;
     }

@@ -110,9 +110,9 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     bool feeds = n->is_output;
     for (int i = 0; i < n->users.len; i++) {
         const Node *u = n->users.data[i];
-        if (u->op == OP_flatten || u->op == OP_dense || u->op == OP_global_avgpool2d ||
-            u->op == OP_global_maxpool2d)
-            feeds = true;
+        if (u->op == OP_flatten || u->op == OP_dense ||
+            ((u->op == OP_global_avgpool2d || u->op == OP_global_maxpool2d) && !u->keepdims))
+            feeds = true; /* a keepdims pool is a squeeze inside the network, not its head */
     }
     if (!feeds)
         return;
@@ -256,6 +256,30 @@ static const char *pair_text(Arena *a, const int64_t v[2]) {
     return arena_printf(a, "%lld×%lld", (long long)v[0], (long long)v[1]);
 }
 
+/* Odena et al., "Deconvolution and checkerboard artifacts" (2016): with
+** a kernel the stride does not divide, neighbouring outputs of a
+** transposed convolution get ⌈k/s⌉ and ⌊k/s⌋ taps in turn. */
+static void checkerboard(Diags *d, const Node *n) {
+    if (n->op != OP_conv2d_transpose)
+        return;
+    bool bad[2] = {n->kernel[0] % n->stride[0] != 0, n->kernel[1] % n->stride[1] != 0};
+    if (!bad[0] && !bad[1])
+        return;
+    int ax = bad[0] ? 0 : 1;
+    int64_t k = n->kernel[ax], s = n->stride[ax];
+    Diag *g = warn(d, n, W_CHECKERBOARD,
+                   "conv2d_transpose '%s' has kernel %s and stride %s: the %s of its output get "
+                   "%lld and %lld kernel taps in turn, a checkerboard pattern",
+                   n->name, pair_text(d->arena, n->kernel), pair_text(d->arena, n->stride),
+                   bad[0] && bad[1] ? "rows and columns" : bad[0] ? "rows" : "columns",
+                   (long long)((k + s - 1) / s), (long long)(k / s));
+    if (g)
+        diag_note(d, g, n->file, n->span,
+                  "upsample2d(scale=%s) then conv2d, or a kernel divisible by the stride "
+                  "(kernel=%lld), avoids it",
+                  pair_text(d->arena, n->stride), (long long)((k / s + 1) * s));
+}
+
 static void stride_gap(Diags *d, const Node *n) {
     if (!op_is_window(n->op) || n->op == OP_zeropad2d)
         return;
@@ -312,23 +336,29 @@ static const char *centre_text(Arena *a, const Field *f) {
 static void rf_misaligned(Diags *d, const Node *n) {
     if (!n->rf_misaligned)
         return;
-    const Node *a = n->in[0];
-    for (int i = 1; i < n->nin; i++) {
+    /* a broadcast 1×1×C operand takes no part (rf.c) */
+    int first = 0;
+    while (first < n->nin - 1 && node_is_broadcast(n, first))
+        first++;
+    const Node *a = n->in[first];
+    for (int i = first + 1; i < n->nin; i++) {
         const Node *b = n->in[i];
-        if (b->rf_input != a->rf_input)
+        if (b->rf_input != a->rf_input || node_is_broadcast(n, i))
             continue;
         for (int ax = 0; ax < 2; ax++) {
             const Field *fa = &a->rf[ax], *fb = &b->rf[ax];
             const char *axis = ax ? "columns" : "rows";
-            if (fa->jump != fb->jump) {
+            int64_t da = fa->den > 1 ? fa->den : 1, db = fb->den > 1 ? fb->den : 1;
+            if (fa->jump * db != fb->jump * da) {
                 warn(d, n, W_RF_MISALIGNED,
-                     "%s '%s' merges misaligned fields: on the %s, '%s' has jump %lld and '%s' "
-                     "jump %lld",
-                     opname(n), n->name, axis, a->name, (long long)fa->jump, b->name,
-                     (long long)fb->jump);
+                     "%s '%s' merges misaligned fields: on the %s, '%s' has jump %s and '%s' "
+                     "jump %s",
+                     opname(n), n->name, axis, a->name, field_jump_text(d->arena, fa), b->name,
+                     field_jump_text(d->arena, fb));
                 return;
             }
-            if ((fa->size - 1) - 2 * fa->pad != (fb->size - 1) - 2 * fb->pad) {
+            if (da == 1 && db == 1 &&
+                (fa->size - 1) - 2 * fa->pad != (fb->size - 1) - 2 * fb->pad) {
                 warn(d, n, W_RF_MISALIGNED,
                      "%s '%s' merges misaligned fields: on the %s, the field of '%s' is centred "
                      "at %s and that of '%s' at %s",
@@ -377,5 +407,6 @@ void lint_run(Graph *g, Diags *d, const WarnConfig *cfg) {
             param_hotspot(g, d, n);
         rf_misaligned(d, n);
         softmax_not_last(d, n);
+        checkerboard(d, n);
     }
 }

@@ -93,46 +93,30 @@ static const Node *sole_user(const Node *n) {
     return n->users.data[0];
 }
 
+/* The activation an op applies as a layer: the act column of ops.def. */
 static bool is_act_op(OpKind op, Act *act) {
-    switch (op) {
-    case OP_relu:
-        *act = ACT_RELU;
-        return true;
-    case OP_relu6:
-        *act = ACT_RELU6;
-        return true;
-    case OP_sigmoid:
-        *act = ACT_SIGMOID;
-        return true;
-    case OP_tanh:
-        *act = ACT_TANH;
-        return true;
-    case OP_softmax:
-        *act = ACT_SOFTMAX;
-        return true;
-    case OP_leaky_relu:
-        *act = ACT_LEAKY_RELU;
-        return true;
-    case OP_input:
-    case OP_conv2d:
-    case OP_depthwise_conv2d:
-    case OP_maxpool2d:
-    case OP_avgpool2d:
-    case OP_global_avgpool2d:
-    case OP_global_maxpool2d:
-    case OP_batchnorm:
-    case OP_linear:
-    case OP_dropout:
-    case OP_flatten:
-    case OP_dense:
-    case OP_add:
-    case OP_concat:
-    case OP_zeropad2d:
-    case OP__COUNT:
-        break;
-    }
-    return false;
+    if (op_info[op].act == NOACT)
+        return false;
+    *act = (Act)op_info[op].act;
+    return true;
 }
+
+/* The same for a layer: gelu(approximate=tanh) is its own activation. */
+static bool node_act(const Node *n, Act *act) {
+    if (!is_act_op(n->op, act))
+        return false;
+    if (n->op == OP_gelu && n->act == ACT_GELU_TANH)
+        *act = ACT_GELU_TANH;
+    return true;
+}
+
+/* The kernel column of ops.def: the step of an op lowered as one step of
+** its own, with no weights. */
+static const KernelKind op_kernel[OP__COUNT] = {
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, flags, wk, act, kern, ...) [OP_##id] = kern,
+#include "ops.def"
+#undef OP
+};
 
 /* Absorbs identities and (if the step has none yet) one activation after
 ** s->last, while each is the only reader of the one before. */
@@ -147,7 +131,7 @@ static void absorb_tail(Lower *L, Step *s) {
             s->last = u;
             continue;
         }
-        if (s->act == ACT_LINEAR && is_act_op(u->op, &act)) {
+        if (s->act == ACT_LINEAR && node_act(u, &act)) {
             s->act = act;
             s->alpha = (float)u->alpha;
             L->absorbed[u->id] = true;
@@ -257,6 +241,34 @@ fail:
     return false;
 }
 
+/* conv2d_transpose: weights from PyTorch's [in][out/g][kh][kw] to
+** [g][kh][kw][in/g][out/g], the conv kernel's order, so that each output
+** pixel gathers from the input pixels that reach it. */
+static bool lower_convt(Lower *L, const Node *n) {
+    Step *s = new_step(L, K_CONVT, n);
+    s->act = n->act;
+    s->alpha = (float)n->alpha;
+    const NodeWeights *w = &L->ws->w[n->id];
+    int64_t KH = n->kernel[0], KW = n->kernel[1], F = n->shape.d[2];
+    int64_t C = n->in[0]->shape.d[2], G = n->groups, Cg = C / G, Fg = F / G;
+    s->w = blob_alloc(L, KH * KW * C * Fg);
+    float *dst = L->l->blob + s->w;
+    for (int64_t g = 0; g < G; g++)
+        for (int64_t c = 0; c < Cg; c++)
+            for (int64_t f = 0; f < Fg; f++)
+                for (int64_t kh = 0; kh < KH; kh++)
+                    for (int64_t kw = 0; kw < KW; kw++)
+                        dst[(((g * KH + kh) * KW + kw) * Cg + c) * Fg + f] =
+                            w->weight[(((g * Cg + c) * Fg + f) * KH + kh) * KW + kw];
+    if (w->bias) {
+        s->b = blob_alloc(L, F);
+        memcpy(L->l->blob + s->b, w->bias, sizeof(float) * (size_t)F);
+    }
+    absorb_tail(L, s);
+    s->out = ref(L, s->last);
+    return true;
+}
+
 static bool lower_node(Lower *L, const Node *n) {
     Step *s;
     switch (n->op) {
@@ -301,8 +313,12 @@ static bool lower_node(Lower *L, const Node *n) {
     case OP_tanh:
     case OP_softmax:
     case OP_leaky_relu:
+    case OP_silu:
+    case OP_hardswish:
+    case OP_hardsigmoid:
+    case OP_gelu:
         s = new_step(L, K_ACT, n);
-        is_act_op(n->op, &s->act);
+        node_act(n, &s->act);
         s->alpha = (float)n->alpha;
         return true;
     case OP_linear:
@@ -328,6 +344,14 @@ static bool lower_node(Lower *L, const Node *n) {
     case OP_zeropad2d:
         new_step(L, K_PAD, n);
         return true;
+    case OP_multiply:
+    case OP_channel_slice:
+    case OP_channel_shuffle:
+    case OP_upsample2d:
+        new_step(L, op_kernel[n->op], n);
+        return true;
+    case OP_conv2d_transpose:
+        return lower_convt(L, n);
     case OP__COUNT:
         break;
     }

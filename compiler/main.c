@@ -37,6 +37,7 @@ typedef struct Options {
     Vec outputs;        /* run -o */
     const char *emit;   /* build --emit */
     bool have_seed;
+    int64_t suggest_lo, suggest_hi; /* check --suggest-input=LO-HI; 0: not asked */
 } Options;
 
 static const char *usage_text =
@@ -49,7 +50,7 @@ static const char *usage_text =
     "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
     "  build FILE -o OUT C inference code (OUT.c) or a standalone binary (OUT)\n"
     "  run FILE          build and run once: --weights W --input X [--top=K]\n"
-    "  help [TOPIC]      this text, a command's, or 'warnings'\n"
+    "  help [TOPIC]      this text, a command's, 'warnings', 'ops' or an op (conv2d)\n"
     "\n"
     "common options:\n"
     "  --network NAME          the network to use, where a file holds several\n"
@@ -87,6 +88,8 @@ static const struct {
      "  --network NAME              check only this network\n"
      "  --error-limit=N             stop a file after N errors (default 20; 0: no\n"
      "                              limit); warnings do not count\n"
+     "  --suggest-input=LO-HI       also print the input sizes from LO to HI for\n"
+     "                              which every add and concat lines up\n"
      "\n"
      "A comment '# netc: disable=ID,...' on a layer's line or the line above\n"
      "silences those warnings for that layer. 'netc help warnings' lists them.\n"},
@@ -276,6 +279,15 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             vec_push(a, &o->inputs, (void *)v);
         } else if ((v = flag_value(argc, argv, &i, "--top"))) {
             o->top = v;
+        } else if ((v = flag_value(argc, argv, &i, "--suggest-input"))) {
+            long long lo, hi;
+            int used = 0;
+            if (sscanf(v, "%lld-%lld%n", &lo, &hi, &used) != 2 || v[used] || lo < 1 || hi < lo ||
+                hi - lo > 4095)
+                return usage_error("--suggest-input takes a range LO-HI of at most 4096 sizes, "
+                                   "like 500-600, saw '%s'", v);
+            o->suggest_lo = lo;
+            o->suggest_hi = hi;
         } else if ((v = flag_value(argc, argv, &i, "--layer"))) {
             if (!*v)
                 return usage_error("%s needs a layer name", "--layer");
@@ -385,7 +397,29 @@ static void print_diags(const Options *o, Diags *d) {
     diag_print_text(d, stderr, use_color(o));
 }
 
+/* check --suggest-input: the sizes of the range that line every merge up,
+** per network, on standard output (suggest.c). */
+static void print_suggestions(const Options *o, const Vec *units) {
+    for (int i = 0; i < units->len; i++) {
+        Graph *g = ((Unit *)units->data[i])->g;
+        int64_t sizes[4096];
+        int n = valid_input_sizes(g, o->suggest_lo, o->suggest_hi, sizes, 4096);
+        if (n < 0) {
+            printf("network '%s': no single spatial input to vary\n", g->name);
+            continue;
+        }
+        printf("network '%s': %d input size%s from %lld to %lld line%s every merge up%s", g->name,
+               n, n == 1 ? "" : "s", (long long)o->suggest_lo, (long long)o->suggest_hi,
+               n == 1 ? "s" : "", n ? ":" : "");
+        for (int k = 0; k < n; k++)
+            printf("%s %lld", k ? "," : "", (long long)sizes[k]);
+        printf("\n");
+    }
+}
+
 static int cmd_check(Options *o, Program *p) {
+    if (o->suggest_lo && o->format != FMT_TEXT)
+        return usage_error("%s", "--suggest-input prints text: it goes with --format=text");
     Pipeline pl = pipeline_for(o, p);
     PipeStatus ps = pipeline_run(&pl);
     pipeline_free(&pl);
@@ -393,6 +427,8 @@ static int cmd_check(Options *o, Program *p) {
     if (ps == PIPE_NO_SUCH_NETWORK && status == 0)
         return usage_error("no network named '%s'", o->network);
     Vec roots = pl.roots;
+    if (o->suggest_lo)
+        print_suggestions(o, &pl.units);
     Diags *d = p->diags;
     diag_sort(d);
     if (o->format == FMT_SARIF) {
@@ -727,6 +763,10 @@ static int cmd_help(int argc, char **argv) {
     const char *topic = argv[2];
     if (strcmp(topic, "warnings") == 0 || strcmp(topic, "ids") == 0)
         return help_warnings();
+    if (strcmp(topic, "ops") == 0)
+        return help_ops(NULL) == 0 ? EXIT_OK : EXIT_USAGE;
+    if (op_lookup(topic) >= 0)
+        return help_ops(topic) == 0 ? EXIT_OK : EXIT_USAGE;
     for (size_t i = 0; i < sizeof command_help / sizeof *command_help; i++)
         if (strcmp(command_help[i].name, topic) == 0) {
             fputs(command_help[i].text, stdout);
@@ -736,7 +776,9 @@ static int cmd_help(int argc, char **argv) {
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, warnings)\n",
+    fprintf(stderr,
+            "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, "
+            "warnings, ops, or an op's name)\n",
             topic);
     return EXIT_USAGE;
 }

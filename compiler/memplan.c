@@ -69,8 +69,10 @@ static int in_place(const Node *n) {
         if (keeps || dense_only)
             return x->id;
     }
-    if (n->op == OP_add)
+    if (n->op == OP_add || n->op == OP_multiply)
         for (int i = 0; i < n->nin; i++) {
+            if (node_is_broadcast(n, i))
+                continue; /* smaller than the output */
             /* every input once: add(a, a) cannot overwrite a */
             bool twice = false;
             for (int k = 0; k < n->nin; k++)

@@ -157,7 +157,8 @@ typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
     W(PARAM_HOTSPOT, "param-hotspot")                                          \
     W(RF_MISALIGNED, "rf-misaligned")                                          \
     W(SOFTMAX_NOT_LAST, "softmax-not-last")                                    \
-    W(UNUSED, "unused")
+    W(UNUSED, "unused")                                                        \
+    W(CHECKERBOARD, "checkerboard")
 
 typedef enum {
 #define W(e, s) W_##e,
@@ -286,6 +287,7 @@ typedef struct Stmt {
     Vec args;      /* S_CALL: Ident*, tensors; S_OUTPUT: Ident*, outputs */
     Vec kwargs;    /* S_CALL: Kwarg* */
     Span misorder; /* a positional argument after a keyword one, if line>0 */
+    Span inline_at; /* S_CALL: `inline` written before the callee, if line>0 */
 } Stmt;
 
 typedef struct Param {
@@ -375,12 +377,48 @@ enum {
 #define A_RATE A_rate_bit
 #define A_ORDER A_order_bit
 #define A_UNITS A_units_bit
+#define A_APPROXIMATE A_approximate_bit
+#define A_KEEPDIMS A_keepdims_bit
+#define A_START A_start_bit
+#define A_STOP A_stop_bit
+#define A_SCALE A_scale_bit
+#define A_MODE A_mode_bit
+#define A_ALIGN_CORNERS A_align_corners_bit
+#define A_OUTPUT_PADDING A_output_padding_bit
+
+/* The flags column of ops.def. */
+enum {
+    OPF_WINDOW = 1u << 0,      /* a window over H and W (conv, pools, zeropad) */
+    OPF_ELEMENTWISE = 1u << 1, /* keeps shape and field, element by element:
+                                  may work in place, a shortcut path */
+    OPF_IDENTITY = 1u << 2,    /* computes nothing at inference (linear, dropout) */
+    OPF_MERGE = 1u << 3,       /* combines several tensors (add, concat) */
+    OPF_GLOBAL = 1u << 4,      /* reads the whole map at once (global pools, flatten) */
+    OPF_BROADCAST = 1u << 5    /* takes 1×1×C operands beside H×W×C ones (add, multiply) */
+};
+
+/* The weights column of ops.def: which state_dict tensors a layer owns
+** (weights.c gives their shapes). */
+typedef enum {
+    WK_NONE,      /* no tensors */
+    WK_CONV,      /* weight [out, in/groups, kh, kw], bias [out] */
+    WK_DEPTHWISE, /* weight [C·m, 1, kh, kw], bias [C·m] */
+    WK_DENSE,     /* weight [out, in], bias [out] */
+    WK_NORM,      /* weight, bias, running_mean, running_var [C] */
+    WK_CONVT      /* weight [in, out/groups, kh, kw], bias [out] (PyTorch's
+                     ConvTranspose2d) */
+} WeightKind;
+
+#define NOACT (-1) /* the activation column of ops.def for a non-activation */
 
 typedef struct OpInfo {
     const char *name;
     int min_in, max_in; /* max 0: any number */
     int in_rank;        /* 3: spatial input, 1: flat, 0: either */
     unsigned allowed, required;
+    unsigned flags;     /* OPF_* */
+    WeightKind weights;
+    int act;            /* the Act it applies as a layer, or NOACT */
 } OpInfo;
 
 extern const OpInfo op_info[OP__COUNT];
@@ -389,8 +427,11 @@ int op_lookup(const char *name); /* -1 if unknown */
 
 typedef enum {
     ACT_LINEAR, ACT_RELU, ACT_RELU6, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX,
-    ACT_LEAKY_RELU
+    ACT_LEAKY_RELU, ACT_SILU, ACT_HARDSWISH, ACT_HARDSIGMOID, ACT_GELU,
+    ACT_GELU_TANH /* gelu(approximate=tanh): a layer only, not an activation= value */
 } Act;
+/* The last Act that `activation=` accepts. */
+#define ACT_LAST_VALUE ACT_GELU
 extern const char *const act_names[]; /* ORDER Act */
 
 typedef enum { ORDER_CHW, ORDER_HWC } FlattenOrder;
@@ -402,9 +443,13 @@ typedef struct Shape {
 } Shape;
 
 /* The receptive field of a tensor on one axis, relative to its network
-** input: unit i sees input positions i·jump − pad … i·jump − pad + size − 1. */
+** input: unit i sees input positions i·jump − pad … i·jump − pad + size − 1.
+** After an upsampling or a transposed convolution the jump is a fraction:
+** jump and pad are then jump/den and pad/den positions (den 0 or 1: whole
+** numbers); the size stays a whole number of positions (rf.c). */
 typedef struct Field {
     int64_t size, jump, pad;
+    int64_t den;
 } Field;
 
 /* A block call site, for errors inside blocks and for prefixes. */
@@ -414,6 +459,7 @@ typedef struct Site {
     const char *block;  /* the block called */
     const char *prefix; /* the name its layers get, "layer1.0" */
     const struct Site *up;
+    bool inline_call;   /* `inline`: its layers are named as the caller's */
 } Site;
 
 typedef struct Node Node;
@@ -445,6 +491,12 @@ struct Node {
     Act act;
     double alpha, epsilon, rate;
     FlattenOrder order;
+    bool keepdims;         /* global pools: a 1×1×C map, not (C) */
+    int64_t start, stop;   /* channel_slice: channels [start, stop) */
+    int64_t scale[2];      /* upsample2d */
+    bool bilinear;         /* upsample2d mode */
+    bool align_corners;    /* upsample2d, bilinear only */
+    int64_t out_pad[2];    /* conv2d_transpose output_padding, H then W */
 
     /* Filled in by the passes. */
     Shape shape;             /* shape.c */
@@ -454,6 +506,9 @@ struct Node {
     bool rf_misaligned;      /* rf.c: a merge whose inputs' fields differ */
     bool is_output;
     bool bad; /* a pass failed here or upstream: later passes skip it */
+    struct Diag *size_mismatch; /* shape.c: the error of a merge whose maps
+                                   differ in height or width (suggest.c) */
+    bool unresolved; /* shape.c: it was bad before shapes were inferred */
 };
 
 typedef struct Graph {
@@ -480,6 +535,9 @@ bool op_has_weights(OpKind op);
 /* Ops that keep shape and field and work element by element (batchnorm,
 ** activations, dropout): they may work in place and are a shortcut path. */
 bool op_is_elementwise(OpKind op);
+/* Input i of an add or multiply is a 1×1×C map broadcast over the H×W×C
+** map of another input (shape.c, docs/language.md). */
+bool node_is_broadcast(const Node *n, int i);
 /* dilation·(kernel − 1) + 1 on axis ax; shape.c checks it fits first. */
 int64_t node_eff_kernel(const Node *n, int ax);
 
@@ -521,6 +579,8 @@ void rf_compute(Graph *g, Diags *d);
 ** the first input of each layer (at a merge, the input with the largest
 ** field). Returns its length, at most max. */
 int rf_chain(const Node *n, const Node **chain, int max);
+/* "3" or, for a fractional jump, "1/2". */
+const char *field_jump_text(Arena *a, const Field *f);
 /* The field one window layer gives, from its input's field. */
 Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);
 
@@ -599,6 +659,25 @@ const Node *rfview_default(const Graph *g);
 ** json.c: writing JSON
 */
 void json_string(Buf *b, const char *s);
+
+/*
+** suggest.c: input sizes that make every merge line up
+** requires: shapes (with size_mismatch errors)
+*/
+/* Adds to each merge whose maps differ in size a note with the nearest
+** input sizes that line every merge up, when changing the input fixes it. */
+void suggest_inputs(Graph *g, Diags *d);
+/* The input sizes in [lo, hi] (square, or the other axis as declared)
+** for which the network has no shape error; returns how many, writing at
+** most max of them. -1 if the network has not exactly one spatial input. */
+int valid_input_sizes(Graph *g, int64_t lo, int64_t hi, int64_t *out, int max);
+
+/*
+** help_ops.c: `netc help ops` and `netc help OP`
+*/
+/* Prints the list of ops (name NULL) or one op's inputs, attributes and
+** weights; -1 if name is not an op. */
+int help_ops(const char *name);
 
 /*
 ** pipeline.c (backend.h): the passes in order; the front end's part here

@@ -4,7 +4,8 @@
 #include <string.h>
 
 const OpInfo op_info[OP__COUNT] = {
-#define OP(id, mn, mx, rank, allowed, required, sh, rf, cnt) {#id, mn, mx, rank, allowed, required},
+#define OP(id, mn, mx, rank, allowed, required, sh, rf, cnt, flags, wk, act, ...) \
+    {#id, mn, mx, rank, allowed, required, flags, wk, act},
 #include "ops.def"
 #undef OP
 };
@@ -16,7 +17,8 @@ const char *const attr_names[ATTR__COUNT] = {
 };
 
 const char *const act_names[] = {"linear", "relu", "relu6", "sigmoid", "tanh", "softmax",
-                                 "leaky_relu"};
+                                 "leaky_relu", "silu", "hardswish", "hardsigmoid", "gelu",
+                                 "gelu_tanh"};
 
 int op_lookup(const char *name) {
     for (int i = 0; i < OP__COUNT; i++)
@@ -26,20 +28,31 @@ int op_lookup(const char *name) {
 }
 
 bool op_is_window(OpKind op) {
-    return op == OP_conv2d || op == OP_depthwise_conv2d || op == OP_maxpool2d ||
-           op == OP_avgpool2d || op == OP_zeropad2d;
+    return op_info[op].flags & OPF_WINDOW;
 }
 
 bool op_is_elementwise(OpKind op) {
-    return op == OP_batchnorm || op == OP_relu || op == OP_relu6 || op == OP_sigmoid ||
-           op == OP_tanh || op == OP_softmax || op == OP_linear || op == OP_leaky_relu ||
-           op == OP_dropout;
+    return op_info[op].flags & OPF_ELEMENTWISE;
 }
 
 int64_t node_eff_kernel(const Node *n, int ax) {
     return n->dilation[ax] * (n->kernel[ax] - 1) + 1;
 }
 
+bool node_is_broadcast(const Node *n, int i) {
+    if (!(op_info[n->op].flags & OPF_BROADCAST))
+        return false;
+    const Shape *b = &n->in[i]->shape;
+    if (b->rank != 3 || b->d[0] != 1 || b->d[1] != 1)
+        return false;
+    for (int k = 0; k < n->nin; k++) {
+        const Shape *a = &n->in[k]->shape;
+        if (a->rank == 3 && a->d[2] == b->d[2] && a->d[0] * a->d[1] > 1)
+            return true;
+    }
+    return false;
+}
+
 bool op_has_weights(OpKind op) {
-    return op == OP_conv2d || op == OP_depthwise_conv2d || op == OP_dense || op == OP_batchnorm;
+    return op_info[op].weights != WK_NONE;
 }

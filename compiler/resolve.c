@@ -315,12 +315,18 @@ static Value eval(Ctx *c, Scope *sc, const Expr *e) {
 }
 
 /* The closest of `n` candidates to `word`, or NULL if none is close. */
+/* The edit distance within which a known word is suggested: a third of
+** the word's length, rounded down, at least 1 and at most 3
+** (docs/language.md, "Values and attributes"). */
+static int suggest_limit(const char *word) {
+    int limit = (int)strlen(word) / 3;
+    return limit < 1 ? 1 : limit > 3 ? 3 : limit;
+}
+
 static const char *closest(const char *word, const char *const *cands, int n) {
     const char *best = NULL;
     int bestd = 1000;
-    int limit = (int)strlen(word) / 3 + 1;
-    if (limit > 3)
-        limit = 3;
+    int limit = suggest_limit(word);
     for (int i = 0; i < n; i++) {
         if (!cands[i])
             continue;
@@ -495,6 +501,7 @@ static void set_defaults(Node *n) {
     n->epsilon = 1e-5;
     n->rate = 0.5;
     n->order = ORDER_CHW;
+    n->scale[0] = n->scale[1] = 1;
 }
 
 /* Applies one keyword argument; false on error. */
@@ -522,6 +529,50 @@ static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, b
         return get_pair(c, sc, name, v, n->dilation);
     case ATTR_padding:
         return get_padding(c, sc, n, v);
+    case ATTR_approximate: {
+        static const char *const forms[] = {"none", "tanh"};
+        if (!get_symbol(c, sc, name, v, forms, 2, &sym))
+            return false;
+        n->act = sym ? ACT_GELU_TANH : ACT_LINEAR;
+        return true;
+    }
+    case ATTR_mode: {
+        static const char *const modes[] = {"nearest", "bilinear"};
+        if (!get_symbol(c, sc, name, v, modes, 2, &sym))
+            return false;
+        n->bilinear = sym == 1;
+        return true;
+    }
+    case ATTR_scale:
+        return get_pair(c, sc, name, v, n->scale);
+    case ATTR_start:
+    case ATTR_stop:
+        if (!nonneg(v)) {
+            bad_value(c, sc, name, "a non-negative integer", v);
+            return false;
+        }
+        *(k == ATTR_start ? &n->start : &n->stop) = v->i;
+        return true;
+    case ATTR_output_padding:
+        if (nonneg(v)) {
+            n->out_pad[0] = n->out_pad[1] = v->i;
+            return true;
+        }
+        if (v->kind == V_TUPLE && v->n == 2 && nonneg(&v->elems[0]) && nonneg(&v->elems[1])) {
+            n->out_pad[0] = v->elems[0].i;
+            n->out_pad[1] = v->elems[1].i;
+            return true;
+        }
+        bad_value(c, sc, name, "a non-negative integer or a pair of them", v);
+        return false;
+    case ATTR_keepdims:
+    case ATTR_align_corners:
+        if (v->kind != V_BOOL) {
+            bad_value(c, sc, name, "true or false", v);
+            return false;
+        }
+        *(k == ATTR_keepdims ? &n->keepdims : &n->align_corners) = v->i;
+        return true;
     case ATTR_bias:
     case ATTR_ceil:
     case ATTR_count_pad:
@@ -537,7 +588,7 @@ static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, b
             n->count_pad = v->i;
         return true;
     case ATTR_activation:
-        if (!get_symbol(c, sc, name, v, act_names, ACT_LEAKY_RELU + 1, &sym))
+        if (!get_symbol(c, sc, name, v, act_names, ACT_LAST_VALUE + 1, &sym))
             return false;
         n->act = (Act)sym;
         return true;
@@ -681,7 +732,26 @@ static const char *suggest_callee(Ctx *c, const SourceFile *f, const char *name)
             for (int k = 0; k < im->file->blocks.len; k++)
                 vec_push(c->a, &cands, (void *)((Block *)im->file->blocks.data[k])->id.name);
     }
-    return did_you_mean(c, name, (const char *const *)cands.data, cands.len);
+    /* the close ones, closest first, at most three */
+    int limit = suggest_limit(name);
+    const char *pick[3];
+    int np = 0;
+    for (int d = 0; d <= limit && np < 3; d++)
+        for (int i = 0; i < cands.len && np < 3; i++) {
+            const char *s = cands.data[i];
+            bool dup = false;
+            for (int k = 0; k < np; k++)
+                dup = dup || strcmp(pick[k], s) == 0;
+            if (!dup && edit_distance(name, s) == d)
+                pick[np++] = s;
+        }
+    if (np == 0)
+        return "";
+    if (np == 1)
+        return arena_printf(c->a, "; did you mean '%s'?", pick[0]);
+    if (np == 2)
+        return arena_printf(c->a, "; did you mean '%s' or '%s'?", pick[0], pick[1]);
+    return arena_printf(c->a, "; did you mean '%s', '%s' or '%s'?", pick[0], pick[1], pick[2]);
 }
 
 static void walk(Ctx *c, Scope *sc, const Vec *stmts);
@@ -853,9 +923,11 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     site->block = b->id.name;
     site->prefix = full;
     site->up = sc->site;
+    site->inline_call = st->inline_at.line > 0;
 
-    Scope inner = {.prefix = arena_printf(c->a, "%s.", full), .site = site, .file = b->file,
-                   .in_block = true};
+    /* an inline call adds no level to its layers' names */
+    Scope inner = {.prefix = st->inline_at.line ? sc->prefix : arena_printf(c->a, "%s.", full),
+                   .site = site, .file = b->file, .in_block = true};
 
     /* tensor parameters */
     bool ok = true;
@@ -992,6 +1064,13 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             return;
         }
         int op = op_lookup(st->callee.name);
+        if (op >= 0 && st->inline_at.line) {
+            err(c, sc, st->inline_at, "syntax", "inline applies to block calls; '%s' is an op",
+                st->callee.name);
+            const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
+            define_bad(c, sc, st, local, arena_printf(c->a, "%s%s", sc->prefix, local));
+            continue;
+        }
         if (op >= 0) {
             call_op(c, sc, st, (OpKind)op);
             continue;

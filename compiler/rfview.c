@@ -33,11 +33,45 @@ static const char *pair_text(Arena *a, int64_t h, int64_t w) {
                   : arena_printf(a, "%lld×%lld", (long long)h, (long long)w);
 }
 
+static int64_t fden(const Field *f) {
+    return f->den > 1 ? f->den : 1;
+}
+
+/* The first input position of unit i's field: ⌊(i·jump − pad) / den⌋ (a
+** fractional field, after an upsampling, starts at the position it
+** reaches into). False on overflow. */
+static bool fstart(const Field *f, int64_t i, int64_t *out) {
+    int64_t v, d = fden(f);
+    if (!ck_mul(i, f->jump, &v) || __builtin_sub_overflow(v, f->pad, &v))
+        return false;
+    *out = v >= 0 ? v / d : -((-v + d - 1) / d);
+    return true;
+}
+
+/* A field's jump or padding as text: "3", "1/2", or "1/2×3" per axis. */
+static const char *frac_pair(Arena *a, const Field *f, bool jump) {
+    const char *t[2];
+    for (int ax = 0; ax < 2; ax++) {
+        int64_t v = jump ? f[ax].jump : f[ax].pad, d = fden(&f[ax]);
+        int64_t g = v, h = d;
+        while (h) {
+            int64_t r = g % h;
+            g = h;
+            h = r;
+        }
+        g = g < 0 ? -g : g;
+        if (g == 0)
+            g = 1;
+        t[ax] = d / g == 1 ? arena_printf(a, "%lld", (long long)(v / g))
+                           : arena_printf(a, "%lld/%lld", (long long)(v / g), (long long)(d / g));
+    }
+    return strcmp(t[0], t[1]) == 0 ? t[0] : arena_printf(a, "%s×%s", t[0], t[1]);
+}
+
 /* How many input positions the field of unit i covers on one axis. */
 static int64_t covered(const Field *f, int64_t i, int64_t in) {
     int64_t start, end; /* [start, end) */
-    if (!ck_mul(i, f->jump, &start) || __builtin_sub_overflow(start, f->pad, &start) ||
-        !ck_add(start, f->size, &end))
+    if (!fstart(f, i, &start) || !ck_add(start, f->size, &end))
         return 0;
     if (start < 0)
         start = 0;
@@ -113,9 +147,8 @@ void rfview_text(const Graph *g, const Node *n, Buf *out) {
         buf_puts(&row, size);
         for (int k = utf8_len(size, strlen(size)); k < 10; k++)
             buf_putc(&row, ' ');
-        buf_printf(&row, "%-7s%-7s%lld×%lld (%s × %s)\n",
-                   pair_text(a, x->rf[0].jump, x->rf[1].jump),
-                   pair_text(a, x->rf[0].pad, x->rf[1].pad), (long long)ch, (long long)cw,
+        buf_printf(&row, "%-7s%-7s%lld×%lld (%s × %s)\n", frac_pair(a, x->rf, true),
+                   frac_pair(a, x->rf, false), (long long)ch, (long long)cw,
                    percent(a, ch, H), percent(a, cw, W));
         buf_puts(out, row.data);
         buf_free(&row);
@@ -150,14 +183,16 @@ static Rect nearest_field(const Node *x, const int64_t centre2[2]) {
     for (int ax = 0; ax < 2; ax++) {
         const Field *f = &x->rf[ax];
         int64_t units = x->shape.rank == 3 ? x->shape.d[ax] : 1;
-        /* centre2 = 2(u·j − P) + r − 1  =>  u = (centre2 + 2P − r + 1) / 2j */
-        int64_t num = centre2[ax] + 2 * f->pad - f->size + 1;
-        int64_t u = num >= 0 ? (num + f->jump) / (2 * f->jump) : 0;
+        /* centre2 = 2(u·j − P)/den + r − 1  =>
+        ** u = ((centre2 − r + 1)·den + 2P) / 2j */
+        int64_t num = (centre2[ax] - f->size + 1) * fden(f) + 2 * f->pad;
+        int64_t u = num >= 0 && f->jump > 0 ? (num + f->jump) / (2 * f->jump) : 0;
         if (u > units - 1)
             u = units - 1;
         if (u < 0)
             u = 0;
-        start[ax] = u * f->jump - f->pad;
+        if (!fstart(f, u, &start[ax]))
+            start[ax] = 0;
     }
     return (Rect){start[0], start[1], x->rf[0].size, x->rf[1].size};
 }
@@ -218,10 +253,13 @@ void rfview_svg(const Graph *g, const Node *n, double rf_min, Buf *out) {
 
     /* the centre unit's field, and the corner unit's */
     int64_t cu[2] = {centre_unit(n, 0), centre_unit(n, 1)};
-    Rect target = {cu[0] * n->rf[0].jump - n->rf[0].pad, cu[1] * n->rf[1].jump - n->rf[1].pad,
-                   n->rf[0].size, n->rf[1].size};
+    Rect target = {0, 0, n->rf[0].size, n->rf[1].size};
+    Rect corner = {0, 0, n->rf[0].size, n->rf[1].size};
+    fstart(&n->rf[0], cu[0], &target.y);
+    fstart(&n->rf[1], cu[1], &target.x);
+    fstart(&n->rf[0], 0, &corner.y);
+    fstart(&n->rf[1], 0, &corner.x);
     int64_t centre2[2] = {2 * target.y + target.h - 1, 2 * target.x + target.w - 1};
-    Rect corner = {-n->rf[0].pad, -n->rf[1].pad, n->rf[0].size, n->rf[1].size};
     Rect *rects = xmalloc(sizeof *rects * (size_t)(len + 1));
     for (int i = 0; i < len; i++)
         rects[i] = i == len - 1 ? target : nearest_field(chain[i], centre2);

@@ -201,7 +201,8 @@ static bool shape_window(Node *n, Diags *d) {
 
 static bool shape_global(Node *n, Diags *d) {
     (void)d;
-    n->shape = (Shape){1, {n->in[0]->shape.d[2], 0, 0}};
+    n->shape = n->keepdims ? (Shape){3, {1, 1, n->in[0]->shape.d[2]}}
+                           : (Shape){1, {n->in[0]->shape.d[2], 0, 0}};
     return true;
 }
 
@@ -243,16 +244,125 @@ static const char *list_inputs(Arena *a, const Node *n) {
     return s;
 }
 
+/* add and multiply: tensors of one shape, or besides H×W×C ones, 1×1×C
+** ones that are broadcast over H and W (squeeze-and-excitation's gate). */
 static bool shape_add(Node *n, Diags *d) {
+    const Shape *full = &n->in[0]->shape;
     for (int i = 1; i < n->nin; i++) {
-        const Shape *a = &n->in[0]->shape, *b = &n->in[i]->shape;
-        if (a->rank != b->rank || memcmp(a->d, b->d, sizeof a->d) != 0) {
-            shape_error(d, n, "add '%s' needs tensors of one shape, gets %s", n->name,
-                        list_inputs(d->arena, n));
+        const Shape *b = &n->in[i]->shape;
+        if (b->rank == 3 && full->rank == 3 && b->d[0] * b->d[1] > full->d[0] * full->d[1])
+            full = b;
+    }
+    for (int i = 0; i < n->nin; i++) {
+        const Shape *b = &n->in[i]->shape;
+        bool same = b->rank == full->rank && memcmp(b->d, full->d, sizeof b->d) == 0;
+        if (!same && !node_is_broadcast(n, i)) {
+            bool gate = b->rank == 3 && b->d[0] == 1 && b->d[1] == 1;
+            Diag *g = shape_error(d, n, "%s '%s' needs tensors of one shape, gets %s%s",
+                                  op_info[n->op].name, n->name, list_inputs(d->arena, n),
+                                  gate ? ": a 1×1×C tensor is broadcast only over a map of as "
+                                         "many channels"
+                                       : "");
+            if (!gate && b->rank == 3 && full->rank == 3 &&
+                (b->d[0] != full->d[0] || b->d[1] != full->d[1]))
+                n->size_mismatch = g;
             return false;
         }
     }
-    n->shape = n->in[0]->shape;
+    n->shape = *full;
+    return true;
+}
+
+static bool shape_slice(Node *n, Diags *d) {
+    const Shape *is = &n->in[0]->shape;
+    if (!(n->start < n->stop && n->stop <= is->d[2])) {
+        shape_error(d, n,
+                    "channel_slice '%s' takes channels [%lld, %lld) of a tensor with %lld: "
+                    "needs start < stop <= %lld",
+                    n->name, (long long)n->start, (long long)n->stop, (long long)is->d[2],
+                    (long long)is->d[2]);
+        return false;
+    }
+    n->shape = *is;
+    n->shape.d[2] = n->stop - n->start;
+    return true;
+}
+
+static bool shape_shuffle(Node *n, Diags *d) {
+    const Shape *is = &n->in[0]->shape;
+    if (is->d[2] % n->groups != 0) {
+        shape_error(d, n, "channel_shuffle '%s': groups=%lld must divide its %lld channels",
+                    n->name, (long long)n->groups, (long long)is->d[2]);
+        return false;
+    }
+    n->shape = *is;
+    return true;
+}
+
+static bool shape_upsample(Node *n, Diags *d) {
+    const Shape *is = &n->in[0]->shape;
+    if (n->align_corners && !n->bilinear) {
+        shape_error(d, n, "upsample2d '%s': align_corners applies to mode=bilinear only",
+                    n->name);
+        return false;
+    }
+    n->shape = *is;
+    for (int ax = 0; ax < 2; ax++)
+        if (!ck_mul(is->d[ax], n->scale[ax], &n->shape.d[ax])) {
+            shape_error(d, n, "upsample2d '%s': its output is too large", n->name);
+            return false;
+        }
+    return true;
+}
+
+/* PyTorch's ConvTranspose2d: (H − 1)·s − 2p + d·(k − 1) + output_padding + 1. */
+static bool shape_convt(Node *n, Diags *d) {
+    const Shape *is = &n->in[0]->shape;
+    if (n->pad_same || n->pad[0] != n->pad[1] || n->pad[2] != n->pad[3]) {
+        shape_error(d, n,
+                    "conv2d_transpose '%s': padding must be an integer or a pair (ph, pw), as "
+                    "in PyTorch",
+                    n->name);
+        return false;
+    }
+    int64_t c = is->d[2];
+    if (c % n->groups != 0 || n->filters % n->groups != 0) {
+        shape_error(d, n,
+                    "conv2d_transpose '%s': groups=%lld must divide both its %lld input channels "
+                    "and its %lld filters",
+                    n->name, (long long)n->groups, (long long)c, (long long)n->filters);
+        return false;
+    }
+    int64_t out[2];
+    for (int ax = 0; ax < 2; ax++) {
+        int64_t s = n->stride[ax], dl = n->dilation[ax], op = n->out_pad[ax];
+        if (op >= s && op >= dl) {
+            shape_error(d, n,
+                        "conv2d_transpose '%s': output_padding %lld must be smaller than the "
+                        "stride %lld or the dilation %lld",
+                        n->name, (long long)op, (long long)s, (long long)dl);
+            return false;
+        }
+        int64_t span, o;
+        int64_t pads;
+        if (!ck_mul(dl, n->kernel[ax] - 1, &span) || span > INT64_MAX / 4 ||
+            !ck_mul(is->d[ax] - 1, s, &o) || !ck_add(o, span, &o) || !ck_add(o, op, &o) ||
+            !ck_add(o, 1, &o) || !ck_mul(n->pad[ax * 2], 2, &pads) || !ck_add(o, -pads, &o)) {
+            shape_error(d, n, "conv2d_transpose '%s': its output is too large", n->name);
+            return false;
+        }
+        out[ax] = o;
+    }
+    if (out[0] < 1 || out[1] < 1) {
+        Diag *g = shape_error(d, n,
+                              "conv2d_transpose '%s' gives %lld×%lld from %lld×%lld: its padding "
+                              "removes more than the kernel adds",
+                              n->name, (long long)out[0], (long long)out[1],
+                              (long long)is->d[0], (long long)is->d[1]);
+        note_origin(d, g, n->in[0]);
+        return false;
+    }
+    n->shape = (Shape){3, {out[0], out[1], n->filters}};
     return true;
 }
 
@@ -263,10 +373,13 @@ static bool shape_concat(Node *n, Diags *d) {
     for (int i = 0; i < n->nin; i++) {
         const Shape *b = &n->in[i]->shape;
         if (b->rank != a->rank || (a->rank == 3 && (a->d[0] != b->d[0] || a->d[1] != b->d[1]))) {
-            shape_error(d, n,
-                        a->rank == 3 ? "concat '%s' needs tensors of equal height and width, gets %s"
-                                     : "concat '%s' needs tensors of one rank, gets %s",
-                        n->name, list_inputs(d->arena, n));
+            Diag *g = shape_error(d, n,
+                                  a->rank == 3
+                                      ? "concat '%s' needs tensors of equal height and width, gets %s"
+                                      : "concat '%s' needs tensors of one rank, gets %s",
+                                  n->name, list_inputs(d->arena, n));
+            if (a->rank == 3 && b->rank == 3)
+                n->size_mismatch = g;
             return false;
         }
         if (!ck_add(total, b->d[ch], &total)) {
@@ -280,7 +393,7 @@ static bool shape_concat(Node *n, Diags *d) {
 }
 
 static ShapeRule *const rules[OP__COUNT] = {
-#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt) [OP_##id] = sh,
+#define OP(id, mn, mx, rank, al, rq, sh, rf, cnt, ...) [OP_##id] = sh,
 #include "ops.def"
 #undef OP
 };
@@ -288,6 +401,7 @@ static ShapeRule *const rules[OP__COUNT] = {
 void shape_infer(Graph *g, Diags *d) {
     for (int i = 0; i < g->nodes.len; i++) {
         Node *n = graph_node(g, i);
+        n->unresolved = n->bad;
         for (int k = 0; k < n->nin; k++)
             if (n->in[k]->bad)
                 n->bad = true;

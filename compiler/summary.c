@@ -43,9 +43,10 @@ static const char *rf_cell(Arena *a, const Node *n) {
 }
 
 static const char *jump_cell(Arena *a, const Node *n) {
-    if (n->rf[0].jump == n->rf[1].jump)
-        return arena_printf(a, "%lld", (long long)n->rf[0].jump);
-    return arena_printf(a, "%lld×%lld", (long long)n->rf[0].jump, (long long)n->rf[1].jump);
+    const char *h = field_jump_text(a, &n->rf[0]), *w = field_jump_text(a, &n->rf[1]);
+    if (strcmp(h, w) == 0)
+        return h;
+    return arena_printf(a, "%s×%s", h, w);
 }
 
 static void trim_line(Buf *b) {
@@ -160,9 +161,31 @@ void summary_json(const Graph *g, const MemPlan *mp, Buf *b) {
         buf_puts(b, ", \"rf\": {\"size\": ");
         json_ints(b, size, 2);
         buf_puts(b, ", \"jump\": ");
-        json_ints(b, jump, 2);
+        if (n->rf[0].den > 1 || n->rf[1].den > 1) {
+            /* a fractional jump, exact: "1/2" */
+            buf_putc(b, '[');
+            for (int ax = 0; ax < 2; ax++) {
+                buf_puts(b, ax ? ", " : "");
+                json_string(b, field_jump_text(g->arena, &n->rf[ax]));
+            }
+            buf_putc(b, ']');
+        } else {
+            json_ints(b, jump, 2);
+        }
         buf_puts(b, ", \"pad\": ");
-        json_ints(b, pad, 2);
+        if (n->rf[0].den > 1 || n->rf[1].den > 1) {
+            buf_putc(b, '[');
+            for (int ax = 0; ax < 2; ax++) {
+                const Field *f = &n->rf[ax];
+                buf_puts(b, ax ? ", " : "");
+                json_string(b, f->den > 1 ? arena_printf(g->arena, "%lld/%lld", (long long)f->pad,
+                                                         (long long)f->den)
+                                          : arena_printf(g->arena, "%lld", (long long)f->pad));
+            }
+            buf_putc(b, ']');
+        } else {
+            json_ints(b, pad, 2);
+        }
         buf_puts(b, "}}");
     }
     buf_puts(b, "\n  ],\n  \"outputs\": [");

@@ -50,15 +50,16 @@ bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shap
     bool is_weight = strcmp(suffix, "weight") == 0;
     bool is_bias = strcmp(suffix, "bias") == 0;
     const Node *in = n->nin > 0 ? n->in[0] : NULL;
-    /* if-chains, not a switch: -Wswitch-enum wants every op listed */
-    if (n->op == OP_conv2d || n->op == OP_depthwise_conv2d) {
+    /* the layout is the weights column of ops.def */
+    WeightKind wk = op_info[n->op].weights;
+    if (wk == WK_CONV || wk == WK_DEPTHWISE) {
         if (!in || in->shape.rank != 3 || n->shape.rank != 3 || n->groups <= 0)
             return false;
         int64_t out = n->shape.d[2];
         if (is_weight) {
             *rank = 4;
             shape[0] = out;
-            shape[1] = n->op == OP_depthwise_conv2d ? 1 : in->shape.d[2] / n->groups;
+            shape[1] = wk == WK_DEPTHWISE ? 1 : in->shape.d[2] / n->groups;
             shape[2] = n->kernel[0];
             shape[3] = n->kernel[1];
             return true;
@@ -70,7 +71,25 @@ bool weights_expected(const Node *n, const char *suffix, int *rank, int64_t shap
         }
         return false;
     }
-    if (n->op == OP_dense) {
+    if (wk == WK_CONVT) {
+        if (!in || in->shape.rank != 3 || n->shape.rank != 3 || n->groups <= 0)
+            return false;
+        if (is_weight) {
+            *rank = 4;
+            shape[0] = in->shape.d[2];
+            shape[1] = n->shape.d[2] / n->groups;
+            shape[2] = n->kernel[0];
+            shape[3] = n->kernel[1];
+            return true;
+        }
+        if (is_bias && n->bias) {
+            *rank = 1;
+            shape[0] = n->shape.d[2];
+            return true;
+        }
+        return false;
+    }
+    if (wk == WK_DENSE) {
         if (!in || in->shape.rank != 1 || n->shape.rank != 1)
             return false;
         if (is_weight) {
@@ -204,7 +223,7 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
         const char *why = "";
         if (!op_has_weights(n->op))
             why = arena_printf(a, ": %s '%s' has no weights", op_info[n->op].name, n->name);
-        else if (strcmp(suffix, "bias") == 0 && n->op != OP_batchnorm && !n->bias)
+        else if (strcmp(suffix, "bias") == 0 && op_info[n->op].weights != WK_NORM && !n->bias)
             why = arena_printf(a, ": %s '%s' has bias=false", op_info[n->op].name, n->name);
         at_layer_sev(b, n, sev, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
                                              b->display, why));
@@ -217,6 +236,80 @@ static void report_extra(Binder *b, const StTensor *t, Node **sorted, int nn) {
         at_file_sev(b, sev, arena_printf(a, "unexpected tensor '%s' %s in '%s'%s", name, sh,
                                          b->display, why));
     }
+}
+
+/* Two layer names that differ only in the characters an identifier cannot
+** hold ('-' for '_'), in case, or by an edit or two: the file's name is the
+** one the user meant. */
+static bool near_name(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb) {
+        bool same = true;
+        for (size_t i = 0; i < la && same; i++) {
+            char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+            if (x >= 'A' && x <= 'Z')
+                x = (char)(x - 'A' + 'a');
+            if (y >= 'A' && y <= 'Z')
+                y = (char)(y - 'A' + 'a');
+            same = x == y;
+        }
+        if (same)
+            return true;
+    }
+    size_t m = la < lb ? la : lb;
+    int limit = m >= 9 ? 2 : m >= 4 ? 1 : 0;
+    return limit > 0 && edit_distance(a, b) <= limit;
+}
+
+/* A layer none of whose tensors is in the file: if every one of them is
+** there under a near name (x.block1-0 for x.block1_0), one error says so,
+** with the fix, instead of a missing and an unexpected tensor each. */
+static bool pair_layer(Binder *b, const Node *n, const StTensor **tens, int nt, bool *used,
+                       const StTensor *base) {
+    Arena *a = b->d->arena;
+    int rank;
+    int64_t want[4];
+    if (!weights_expected(n, "weight", &rank, want))
+        return false;
+    for (int i = 0; i < nt; i++) {
+        const StTensor *t = tens[i];
+        size_t len = strlen(t->name);
+        if (used[t - base] || len < 8 || strcmp(t->name + len - 7, ".weight") != 0)
+            continue;
+        char *prefix = arena_strndup(a, t->name, len - 7);
+        if (!near_name(prefix, n->name))
+            continue;
+        /* every tensor the layer needs, under the near prefix */
+        const StTensor *found[NSUFFIX] = {0};
+        bool all = true;
+        for (int k = 0; k < NSUFFIX && all; k++) {
+            if (!weights_expected(n, suffixes[k], &rank, want))
+                continue;
+            const char *name = arena_printf(a, "%s.%s", prefix, suffixes[k]);
+            for (int j = 0; j < nt && !found[k]; j++)
+                if (!used[tens[j] - base] && strcmp(tens[j]->name, name) == 0)
+                    found[k] = tens[j];
+            all = found[k] != NULL;
+        }
+        if (!all)
+            continue;
+        bool ident = true;
+        for (const char *p = prefix; *p && ident; p++)
+            ident = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.';
+        at_layer(b, n,
+                 arena_printf(a,
+                              "the tensors of %s '%s' are not in '%s', but '%s.*' are: %s",
+                              op_info[n->op].name, n->name, b->display, printable(a, prefix),
+                              ident ? arena_printf(a, "name the layer %s", prefix)
+                                    : arena_printf(a, "name the layer \"%s\" (a quoted name)",
+                                                   printable(a, prefix))));
+        for (int k = 0; k < NSUFFIX; k++)
+            if (found[k])
+                used[found[k] - base] = true;
+        return true;
+    }
+    return false;
 }
 
 static float *to_floats(const StTensor *t) {
@@ -272,6 +365,15 @@ bool weights_bind(const Graph *g, const unsigned char *buf, size_t len, const ch
         const Node *n = graph_node(g, i);
         if (n->bad || !op_has_weights(n->op))
             continue;
+        {
+            /* none of its tensors by its name, all by a near one: one error */
+            StTensor key = {.name = (char *)arena_printf(a, "%s.weight", n->name)};
+            const StTensor *kp = &key;
+            if ((int64_t)f.n * nn <= 50000000 && /* bounded work on huge files */
+                (!f.n || !bsearch(&kp, tens, (size_t)f.n, sizeof *tens, tensor_by_name)) &&
+                pair_layer(&b, n, tens, f.n, used, f.tensors))
+                continue;
+        }
         for (int k = 0; k < NSUFFIX; k++) {
             int rank;
             int64_t want[4];
@@ -465,12 +567,19 @@ static double unit(uint64_t *s) {
 }
 
 static int64_t fan_in(const Node *n) {
-    if (n->op == OP_conv2d)
+    switch (op_info[n->op].weights) {
+    case WK_CONV:
         return n->in[0]->shape.d[2] / n->groups * n->kernel[0] * n->kernel[1];
-    if (n->op == OP_depthwise_conv2d)
+    case WK_DEPTHWISE:
         return n->kernel[0] * n->kernel[1];
-    if (n->op == OP_dense)
+    case WK_DENSE:
         return n->in[0]->shape.d[0];
+    case WK_CONVT: /* PyTorch's fan_in of a [in, out/groups, kh, kw] weight */
+        return n->filters / n->groups * n->kernel[0] * n->kernel[1];
+    case WK_NONE:
+    case WK_NORM:
+        break;
+    }
     return 1;
 }
 
@@ -504,7 +613,7 @@ void weights_random(const Graph *g, uint64_t seed, WeightSet *out) {
             for (int64_t j = 0; j < count; j++) {
                 double u = unit(&s);
                 double v;
-                if (n->op != OP_batchnorm)
+                if (op_info[n->op].weights != WK_NORM)
                     v = (2.0 * u - 1.0) * bound;
                 else if (k == 0)
                     v = 1.0 + 0.1 * (2.0 * u - 1.0);

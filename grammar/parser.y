@@ -56,7 +56,31 @@ static int tracked_lex(NETC_YYSTYPE *lval, Span *loc, yyscan_t scanner, ParseSta
 static Expr *mk_expr(ParseState *ps, ExprKind k, Span s);
 static Expr *mk_bin(ParseState *ps, ExprKind k, Span s, Expr *l, Expr *r);
 static Ident *mk_ident(ParseState *ps, const char *name, Span s);
+/* A quoted name: not empty, no white space and no control character (it
+** becomes a state_dict key and a comment in generated C); no quote or
+** backslash, so that it prints as written. */
+static const char *quoted_name(ParseState *ps, const char *s, Span at) {
+    const char *why = NULL;
+    if (!*s)
+        why = "a quoted name cannot be empty";
+    for (const unsigned char *p = (const unsigned char *)s; *p && !why; p++)
+        if (*p <= ' ' || *p == 0x7F)
+            why = "a quoted name cannot hold white space or control characters";
+        else if (*p == '"' || *p == '\\')
+            why = "a quoted name cannot hold '\"' or '\\'";
+    if (!why && strlen(s) > NAME_MAX_LEN)
+        why = arena_printf(ps->arena, "name is %zu characters long; the longest allowed is %d",
+                           strlen(s), NAME_MAX_LEN);
+    if (why) {
+        diag_error(ps->diags, ps->file, at, "syntax", "%s", why);
+        ps->errors++;
+        return arena_printf(ps->arena, "?%d:%d", at.line, at.col); /* unique: no cascade */
+    }
+    return s;
+}
+
 static Stmt *mk_call(ParseState *ps, Stmt *args, Ident callee, Span s);
+static void mark_inline(ParseState *ps, Stmt *st, const char *word, Span at);
 static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s);
 }
 
@@ -259,17 +283,27 @@ names:
         { $$ = $1; vec_push(ps->arena, $$, $3); }
     ;
 
+/* name := IDENT | NAME | STRING
+** A quoted name holds what an identifier cannot ("block1-0"), for
+** state_dict names that PyTorch modules give their layers. */
 name:
-      IDENT { $$ = mk_ident(ps, $1, @1); }
-    | NAME  { $$ = mk_ident(ps, $1, @1); }
+      IDENT  { $$ = mk_ident(ps, $1, @1); }
+    | NAME   { $$ = mk_ident(ps, $1, @1); }
+    | STRING { $$ = mk_ident(ps, quoted_name(ps, $1, @1), @1); }
     ;
 
-/* call := IDENT '(' [arg (',' arg)*] ')' */
+/* call := ['inline'] IDENT '(' [arg (',' arg)*] ')'
+** `inline` is a word only here, before a callee: a block called inline
+** gives its layers the caller's prefix, adding no level to their names. */
 call:
       IDENT '(' ')'
         { $$ = mk_call(ps, NULL, (Ident){$1, @1}, @$); }
     | IDENT '(' args ')'
         { $$ = mk_call(ps, $3, (Ident){$1, @1}, @$); }
+    | IDENT IDENT '(' ')'
+        { $$ = mk_call(ps, NULL, (Ident){$2, @2}, @$); mark_inline(ps, $$, $1, @1); }
+    | IDENT IDENT '(' args ')'
+        { $$ = mk_call(ps, $4, (Ident){$2, @2}, @$); mark_inline(ps, $$, $1, @1); }
     ;
 
 /* arg := NAME | IDENT '=' expr */
@@ -365,6 +399,17 @@ static Stmt *mk_call(ParseState *ps, Stmt *args, Ident callee, Span s) {
     return st;
 }
 
+/* The word before a callee: only `inline` may stand there. */
+static void mark_inline(ParseState *ps, Stmt *st, const char *word, Span at) {
+    if (strcmp(word, "inline") == 0) {
+        st->inline_at = at;
+        return;
+    }
+    diag_error(ps->diags, ps->file, at, "syntax",
+               "expected '=' or '(' after '%s', saw identifier '%s'", word, st->callee.name);
+    ps->errors++;
+}
+
 static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s) {
     if (pos) {
         if (st->kwargs.len && !st->misorder.line)
@@ -448,20 +493,20 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
     if (n <= 0) {
         buf_puts(&b, "something else");
     } else {
-        /* "identifier" and "name" are one thing to a reader */
+        /* "identifier", "name" and a quoted name are one thing to a reader */
         bool has_ident = false;
         for (int i = 0; i < n; i++)
             if (exp[i] == YYSYMBOL_IDENT)
                 has_ident = true;
         int shown = 0;
         for (int i = 0; i < n; i++) {
-            if (exp[i] == YYSYMBOL_NAME && has_ident)
+            if ((exp[i] == YYSYMBOL_NAME || exp[i] == YYSYMBOL_STRING) && has_ident)
                 continue;
             shown++;
         }
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (exp[i] == YYSYMBOL_NAME && has_ident)
+            if ((exp[i] == YYSYMBOL_NAME || exp[i] == YYSYMBOL_STRING) && has_ident)
                 continue;
             if (k > 0)
                 buf_puts(&b, k == shown - 1 ? " or " : ", ");

@@ -96,13 +96,29 @@ contains "$tmp/out" "--format=text|json" "netc help summary"
 run help warnings
 expect 0 "netc help warnings"
 for id in rf-coverage dropped-pixels stride-gap bias-before-norm param-hotspot \
-    rf-misaligned softmax-not-last unused; do
+    rf-misaligned softmax-not-last unused checkerboard; do
     if grep -qE "^  $id +warning +[^ ]" "$tmp/out"; then ok; else fail "help warnings: no warning '$id'"; fi
 done
 for id in syntax undefined redefined unknown-op unknown-attribute bad-attribute \
     shape import budget; do
     if grep -qE "^  $id +error +[^ ]" "$tmp/out"; then ok; else fail "help warnings: no error '$id'"; fi
 done
+
+# netc help ops: every op of the language, with a description; netc help OP
+run help ops
+expect 0 "netc help ops"
+for op in input conv2d depthwise_conv2d maxpool2d avgpool2d global_avgpool2d global_maxpool2d \
+    batchnorm relu relu6 sigmoid tanh softmax linear leaky_relu dropout flatten dense add \
+    concat zeropad2d silu hardswish hardsigmoid gelu multiply channel_slice channel_shuffle \
+    upsample2d conv2d_transpose; do
+    if grep -qE "^  $op +[^ ]" "$tmp/out"; then ok; else fail "help ops: no op '$op'"; fi
+done
+run help conv2d_transpose
+expect 0 "netc help conv2d_transpose"
+contains "$tmp/out" "required:   filters, kernel" "netc help conv2d_transpose"
+contains "$tmp/out" "NAME.weight [in, out/groups, kh, kw]" "netc help conv2d_transpose"
+run help channel_slice
+contains "$tmp/out" "required:   start, stop" "netc help channel_slice"
 
 # --version: "netc X.Y.Z", the project's version
 run --version

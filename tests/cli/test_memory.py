@@ -36,7 +36,7 @@ import clitest
 
 ALIGN = 64
 ELEMENTWISE = {"batchnorm", "relu", "relu6", "sigmoid", "tanh", "softmax", "linear",
-               "leaky_relu", "dropout"}
+               "leaky_relu", "dropout", "silu", "hardswish", "hardsigmoid", "gelu"}
 
 
 def align(n):
@@ -94,9 +94,10 @@ def plan(summary, lines):
                 all(layers[u]["op"] == "dense" for u in users[i])
             if keeps or dense_only:
                 target = ins[0]
-        elif l["op"] == "add":
+        elif l["op"] in ("add", "multiply"):
             for x in ins:
-                if ins.count(x) == 1 and reusable(x, i):
+                # a broadcast 1×1×C operand is smaller than the result
+                if ins.count(x) == 1 and reusable(x, i) and layers[x]["shape"] == l["shape"]:
                     target = x
                     break
         if target is not None:

@@ -10,6 +10,8 @@
 # from the outermost (the layer's) in, and the corner unit's field, dashed.
 
 import json
+import math
+from fractions import Fraction
 import os
 import re
 import tempfile
@@ -143,8 +145,9 @@ def check_svg(s, path, text, summ, layer):
     if fields and len(L["shape"]) == 3:
         rf = L["rf"]
         cy, cx = (L["shape"][0] - 1) // 2, (L["shape"][1] - 1) // 2
-        want = (g[0] + (cx * rf["jump"][1] - rf["pad"][1]) * cell,
-                g[1] + (cy * rf["jump"][0] - rf["pad"][0]) * cell)
+        # a fractional field starts at the position it reaches into
+        want = (g[0] + math.floor(cx * Fraction(rf["jump"][1]) - Fraction(rf["pad"][1])) * cell,
+                g[1] + math.floor(cy * Fraction(rf["jump"][0]) - Fraction(rf["pad"][0])) * cell)
         s.check(abs(boxes[0][0] - want[0]) < 0.02 and abs(boxes[0][1] - want[1]) < 0.02,
                 "the outermost field is the centre unit's", (boxes[0][:2], want))
 
@@ -154,8 +157,8 @@ def check_svg(s, path, text, summ, layer):
         rf = L["rf"]
         s.check(c.get("stroke-dasharray"), "the corner field is dashed")
         s.eq(c.get("fill"), "none", "the corner field is not filled")
-        s.check(abs(fnum(c, "x") - (g[0] - rf["pad"][1] * cell)) < 0.02 and
-                abs(fnum(c, "y") - (g[1] - rf["pad"][0] * cell)) < 0.02,
+        s.check(abs(fnum(c, "x") - (g[0] + math.floor(-Fraction(rf["pad"][1])) * cell)) < 0.02 and
+                abs(fnum(c, "y") - (g[1] + math.floor(-Fraction(rf["pad"][0])) * cell)) < 0.02,
                 "the corner field starts at −pad", (c.attrib, rf))
         s.check(abs(fnum(c, "width") - rf["size"][1] * cell) < 0.02 and
                 abs(fnum(c, "height") - rf["size"][0] * cell) < 0.02,

@@ -286,6 +286,77 @@ fx("block_nested", "a block calling a block, a value parameter whose default is 
     "    return p;",
     "}"])
 
+# --- activations of modern networks, as layers and as activation=
+for act, scale in [("silu", 3.0), ("hardswish", 3.0), ("hardsigmoid", 3.0), ("gelu", 2.0)]:
+    fx(act, "%s layer (input ×%g: past ±3 where hardswish/hardsigmoid saturate)" % (act, scale),
+       [inp(5, 6, 3), "%s();" % act], scale=scale)
+    fx("conv_act_" + act, "conv2d activation=%s" % act,
+       [inp(7, 9, 3), "conv2d(filters=5, kernel=3, activation=%s);" % act], scale=scale)
+fx("gelu_tanh", "gelu(approximate=tanh) layer", [inp(5, 6, 3), "gelu(approximate=tanh);"], scale=2.0)
+fx("conv_then_silu", "conv2d then a separate silu layer (fused into the conv)", [inp(7, 9, 3), "conv2d(filters=4, kernel=3);", "silu();"], scale=2.0)
+fx("dense_act_hardswish", "dense activation=hardswish", [inp(12), "dense(units=7, activation=hardswish);"], scale=3.0)
+
+# --- squeeze-and-excitation: keepdims pools, multiply and add with a 1×1×C operand
+fx("gap_keepdims", "global_avgpool2d(keepdims=true) -> 1×1×C", [inp(5, 6, 4), "global_avgpool2d(keepdims=true);"])
+fx("gmp_keepdims", "global_maxpool2d(keepdims=true) -> 1×1×C, negative input", [inp(5, 6, 4), "global_maxpool2d(keepdims=true);"], offset=-3.0)
+fx("multiply2", "multiply of 2 equal shapes", [inp(6, 7, 3), "a = conv2d(x, filters=4, kernel=1);", "b = conv2d(x, filters=4, kernel=3, padding=1);", "m = multiply(a, b);"])
+fx("multiply3_flat", "multiply of 3 flat tensors", [inp(12), "a = dense(x, units=5);", "b = dense(x, units=5);", "c = dense(x, units=5);", "m = multiply(a, b, c);"])
+fx("se_block", "squeeze-and-excitation: pool (keepdims), two 1×1 convs (relu, hardsigmoid), multiply the map by its 1×1×C gate", [inp(6, 7, 8), "f = conv2d(x, filters=8, kernel=3, padding=1);", "s = global_avgpool2d(f, keepdims=true);", "r = conv2d(s, filters=2, kernel=1, activation=relu);", "g = conv2d(r, filters=8, kernel=1, activation=hardsigmoid);", "m = multiply(f, g);"], scale=2.0)
+fx("se_gate_first", "multiply(gate, map): the 1×1×C operand first; and add(map, gate) broadcast", [inp(5, 6, 4), "s = global_avgpool2d(x, keepdims=true);", "g = conv2d(s, filters=4, kernel=1, activation=sigmoid);", "m = multiply(g, x);", "a = add(m, g);"])
+
+# --- channel operations (ShuffleNet)
+fx("channel_slice", "channel_slice(start=2, stop=5) of 6 channels", [inp(5, 6, 6), "channel_slice(start=2, stop=5);"])
+fx("channel_slice_halves", "the two halves of a map (torch.chunk(x, 2, dim=1)), processed and concatenated", [inp(5, 6, 6), "a = channel_slice(x, start=0, stop=3);", "b = channel_slice(x, start=3, stop=6);", "c = conv2d(b, filters=3, kernel=1, activation=relu);", "o = concat(a, c);"])
+fx("channel_shuffle2", "channel_shuffle(groups=2) of 6 channels", [inp(4, 5, 6), "channel_shuffle(groups=2);"])
+fx("channel_shuffle3", "channel_shuffle(groups=3) of 12 channels", [inp(4, 5, 12), "channel_shuffle(groups=3);"])
+
+# --- upsampling
+fx("upsample_nearest2", "upsample2d(scale=2), nearest", [inp(4, 5, 3), "upsample2d(scale=2);"])
+fx("upsample_nearest_2x3", "upsample2d(scale=(2, 3)), nearest", [inp(4, 5, 3), "upsample2d(scale=(2, 3));"])
+fx("upsample_bilinear2", "upsample2d(scale=2, mode=bilinear), align_corners=false", [inp(4, 5, 3), "upsample2d(scale=2, mode=bilinear);"])
+fx("upsample_bilinear_3x2", "upsample2d(scale=(3, 2), mode=bilinear)", [inp(4, 5, 3), "upsample2d(scale=(3, 2), mode=bilinear);"])
+fx("upsample_bilinear_align", "upsample2d(scale=2, mode=bilinear, align_corners=true)", [inp(4, 5, 3), "upsample2d(scale=2, mode=bilinear, align_corners=true);"])
+fx("upsample_conv", "upsample2d then conv2d (resize-then-convolve)", [inp(4, 5, 3), "upsample2d(scale=2);", "conv2d(filters=4, kernel=3, padding=1);"])
+
+# --- conv2d_transpose (weight [in, out/groups, kh, kw])
+fx("convt_k2_s2", "conv2d_transpose kernel 2, stride 2 (U-Net's up-convolution)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2);"])
+fx("convt_k3_s1", "conv2d_transpose kernel 3, stride 1", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3);"])
+fx("convt_k3_s2_p1_op1", "conv2d_transpose kernel 3, stride 2, padding 1, output_padding 1", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3, stride=2, padding=1, output_padding=1);"])
+fx("convt_k4_s2_p1", "conv2d_transpose kernel 4, stride 2, padding 1 (DCGAN)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=4, stride=2, padding=1);"])
+fx("convt_k3x2_s2x1_pair", "conv2d_transpose kernel (3, 2), stride (2, 1), padding (1, 0)", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=(3, 2), stride=(2, 1), padding=(1, 0));"])
+fx("convt_dilation2", "conv2d_transpose kernel 3, dilation 2", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=3, dilation=2);"])
+fx("convt_groups2", "conv2d_transpose groups 2 (4 -> 6 channels), stride 2", [inp(4, 5, 4), "conv2d_transpose(filters=6, kernel=3, stride=2, groups=2);"])
+fx("convt_nobias_relu", "conv2d_transpose bias=false, activation=relu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, bias=false, activation=relu);"])
+fx("convt_act_silu", "conv2d_transpose activation=silu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, activation=silu);"], scale=2.0)
+
+fx("block_inline_quoted", "MobileNet v2's two inverted blocks from one body (an inline call adds no level to the names), quoted names (\"0\", \"trunk.block1-0\") and a keyword after a dot (features.3.block.0)", [
+    "x = input(shape=(6, 7, 4));",
+    "features.1 = inverted(c=4, e=2, s=1);",
+    "features.2 = inverted_res(c=4, e=3);",
+    "\"trunk.block1-0\" = conv2d(features.2, filters=3, kernel=1);",
+    "features.3.block.0 = relu(\"trunk.block1-0\");"], blocks=[
+    "block conv_bn(x, *, f, k = 1, s = 1, g = 1) {",
+    "    \"0\" = conv2d(x, filters=f, kernel=k, stride=s, padding=(k - 1) / 2, groups=g, bias=false);",
+    "    \"1\" = batchnorm();",
+    "    return \"1\";",
+    "}",
+    "",
+    "block inverted(x, *, c, e, s) {",
+    "    conv.0 = conv_bn(x, f=c * e);",
+    "    r0 = relu6();",
+    "    conv.1 = conv_bn(r0, f=c * e, k=3, s=s, g=c * e);",
+    "    r1 = relu6();",
+    "    conv.2 = conv2d(r1, filters=c, kernel=1, bias=false);",
+    "    conv.3 = batchnorm();",
+    "    return conv.3;",
+    "}",
+    "",
+    "block inverted_res(x, *, c, e) {",
+    "    y = inline inverted(x, c=c, e=e, s=1);",
+    "    out = add(y, x);",
+    "    return out;",
+    "}"], scale=2.0)
+
 # --- input file shape (1, H, W, C)
 fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", [inp(5, 6, 2), "conv2d(filters=3, kernel=3);"], batch1=True)
 
@@ -296,7 +367,13 @@ fx("input_batch1", "input.npy of shape (1, H, W, C), which the binary accepts", 
 EXAMPLES = [
     ("seed", 42), ("mnist", 1), ("lenet5", 18446744073709551615),
     ("alexnet", 7), ("vgg16", 16), ("resnet18", 18), ("mobilenet", 224),
+    ("shufflenet_v2", 5), ("mobilenet_v3_small", 3), ("efficientnet_b0", 0), ("unet", 572),
 ]
+
+# The examples written from torchvision's models, and the constructor of each.
+TORCHVISION = {"alexnet": "alexnet", "vgg16": "vgg16", "resnet18": "resnet18",
+               "shufflenet_v2": "shufflenet_v2_x0_5", "mobilenet_v3_small": "mobilenet_v3_small",
+               "efficientnet_b0": "efficientnet_b0"}
 
 
 # ----------------------------------------------------------------------------
@@ -459,12 +536,12 @@ def gen_fixture(f, outdir, netc):
 def torch_model(example):
     """A torch.nn model written from the example's file (torchvision's where
     the file says it is torchvision's), or None."""
-    if example in ("alexnet", "vgg16", "resnet18"):
+    if example in TORCHVISION:
         try:
             import torchvision
         except ImportError:
             return None
-        return getattr(torchvision.models, example)(weights=None)
+        return getattr(torchvision.models, TORCHVISION[example])(weights=None)
 
     class Flat(nn.Module):
         def forward(self, x):
@@ -498,6 +575,8 @@ def torch_model(example):
                     ("f", Flat()), ("c5", nn.Linear(400, 120)), ("r5", nn.ReLU()),
                     ("f6", nn.Linear(120, 84)), ("r6", nn.ReLU()),
                     ("out", nn.Linear(84, 10)), ("s", SoftmaxC())])
+    if example == "unet":
+        return unet_module()
     if example == "mobilenet":
         class MobileNet(nn.Module):
             def __init__(self):
@@ -525,6 +604,64 @@ def torch_model(example):
                 return torch.softmax(self.conv_preds(x), 1)
         return MobileNet()
     return None
+
+
+def unet_module(n_channels=3, n_classes=2, base=16):
+    """The U-Net of examples/unet.net: the widely used PyTorch form (padded
+    double convolutions with batchnorm, max pooling down, ConvTranspose2d up,
+    the skip concatenated first), its module names those of the file."""
+    class DoubleConv(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.double_conv = nn.Sequential(
+                nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+        def forward(self, x):
+            return self.double_conv(x)
+
+    class Down(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.maxpool_conv = nn.Sequential(nn.MaxPool2d(2), DoubleConv(cin, cout))
+
+        def forward(self, x):
+            return self.maxpool_conv(x)
+
+    class Up(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.up = nn.ConvTranspose2d(cin, cin // 2, 2, stride=2)
+            self.conv = DoubleConv(cin, cout)
+
+        def forward(self, x1, x2):
+            return self.conv(torch.cat([x2, self.up(x1)], dim=1))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            b = base
+            self.inc = DoubleConv(n_channels, b)
+            self.down1, self.down2 = Down(b, 2 * b), Down(2 * b, 4 * b)
+            self.down3, self.down4 = Down(4 * b, 8 * b), Down(8 * b, 16 * b)
+            self.up1, self.up2 = Up(16 * b, 8 * b), Up(8 * b, 4 * b)
+            self.up3, self.up4 = Up(4 * b, 2 * b), Up(2 * b, b)
+            self.outc = nn.Module()
+            self.outc.conv = nn.Conv2d(b, n_classes, 1)
+
+        def forward(self, x):
+            x1 = self.inc(x)
+            x2 = self.down1(x1)
+            x3 = self.down2(x2)
+            x4 = self.down3(x3)
+            x5 = self.down4(x4)
+            x = self.up1(x5, x4)
+            x = self.up2(x, x3)
+            x = self.up3(x, x2)
+            x = self.up4(x, x1)
+            return self.outc.conv(x)
+
+    return UNet()
 
 
 def gen_example(example, seed, outdir, netc):
@@ -557,11 +694,12 @@ def gen_example(example, seed, outdir, netc):
         model.load_state_dict(sd, strict=True)
         model = model.double().eval()
         with torch.no_grad():
-            ref = model(torch.from_numpy(x.astype(np.float64)).permute(2, 0, 1)[None])[0].numpy()
+            ref = model(torch.from_numpy(x.astype(np.float64)).permute(2, 0, 1)[None])[0]
+            ref = (ref.permute(1, 2, 0) if ref.dim() == 3 else ref).numpy()   # HWC, as netc
         err = np.abs(ref - out).max() / np.abs(out).max()
         assert err < 1e-10, (example, err)
         print("  %s: netref = torch.nn model (%s), rel diff %.1e" % (
-            example, "torchvision" if example in ("alexnet", "vgg16", "resnet18") else "written from the file", err))
+            example, "torchvision" if example in TORCHVISION else "written from the file", err))
     else:
         print("  %s: no independent torch model to cross-check (torchvision missing?)" % example)
     with open(os.path.join(d, "model.ref"), "w") as fp:

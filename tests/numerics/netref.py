@@ -80,6 +80,8 @@ class Parser:
 
     def ident(self):
         t = self.next()
+        if t[0] == "string":          # a quoted name: "block.0", "0"
+            return t[1][1:-1]
         if t[0] != "name":
             raise SyntaxError("expected a name, got %r" % (t[1],))
         return t[1]
@@ -147,6 +149,10 @@ class Parser:
             if self.peek(1)[1] == "=":
                 name = self.ident()
                 self.next()
+            inline = False
+            if self.peek() == ("name", "inline") and self.peek(1)[0] == "name":
+                self.next()           # a block call that adds no level to the names
+                inline = True
             op = self.ident()
             self.expect("(")
             pos, kw = [], {}
@@ -161,7 +167,7 @@ class Parser:
                     self.next()
             self.expect(")")
             self.expect(";")
-            out.append(("call", name, op, pos, kw))
+            out.append(("call", name, op, pos, kw, inline))
         return out
 
     # expressions are kept as small trees, evaluated at expansion time
@@ -259,7 +265,7 @@ def _expand(stmts, blocks, prefix, tensors, values, prev, layers, outs):
         if st[0] == "output":
             outs.extend(tensors[n] for n in st[1])
             continue
-        _, name, op, pos, kw = st
+        _, name, op, pos, kw, inline = st
         if name is None:
             counts[op] = counts.get(op, 0) + 1
             name = "%s_%d" % (op, counts[op])
@@ -274,7 +280,8 @@ def _expand(stmts, blocks, prefix, tensors, values, prev, layers, outs):
             bvalues = {}
             for p, default in vparams:
                 bvalues[p] = attrs[p] if p in attrs else eval_expr(default, bvalues)
-            _expand(bstmts, blocks, full + ".", btensors, bvalues, args[0], layers, None)
+            _expand(bstmts, blocks, prefix if inline else full + ".", btensors, bvalues, args[0],
+                    layers, None)
             r = btensors[ret]   # the recursive call bound the block's local names
             tensors[name] = r
             prev = r
@@ -369,6 +376,14 @@ def weight_specs(net, shapes):
             t.append((l.name + ".weight", (c * m, 1, kh, kw), ("u", fan)))
             if a.get("bias", True):
                 t.append((l.name + ".bias", (c * m,), ("u", fan)))
+        elif l.op == "conv2d_transpose":
+            kh, kw = pair(a["kernel"])
+            g = a.get("groups", 1)
+            cin = ins[-1]
+            fan = (a["filters"] // g) * kh * kw   # PyTorch's fan_in of [in, out/g, kh, kw]
+            t.append((l.name + ".weight", (cin, a["filters"] // g, kh, kw), ("u", fan)))
+            if a.get("bias", True):
+                t.append((l.name + ".bias", (a["filters"],), ("u", fan)))
         elif l.op == "dense":
             n = ins[-1]
             t.append((l.name + ".weight", (a["units"], n), ("u", n)))
@@ -404,6 +419,16 @@ def activation(x, act, alpha=0.01):
         return F.softmax(x, dim=1)   # channels (NCHW) or the flat vector
     if act == "leaky_relu":
         return F.leaky_relu(x, alpha)
+    if act == "silu":
+        return F.silu(x)
+    if act == "hardswish":
+        return F.hardswish(x)
+    if act == "hardsigmoid":
+        return F.hardsigmoid(x)
+    if act == "gelu":
+        return F.gelu(x)
+    if act == "gelu_tanh":
+        return F.gelu(x, approximate="tanh")
     raise ValueError(act)
 
 
@@ -489,9 +514,38 @@ def run(net, weights, inputs, dtype=torch.float64):
             y = pool2d(x, "max" if op == "maxpool2d" else "avg", (kh, kw), (sh, sw), pads,
                        a.get("ceil", False), a.get("count_pad", True))
         elif op == "global_avgpool2d":
-            y = x.mean(dim=(2, 3))
+            y = x.mean(dim=(2, 3), keepdim=bool(a.get("keepdims", False)))
         elif op == "global_maxpool2d":
-            y = x.amax(dim=(2, 3))
+            y = x.amax(dim=(2, 3), keepdim=bool(a.get("keepdims", False)))
+        elif op in ("silu", "hardswish", "hardsigmoid"):
+            y = activation(x, op)
+        elif op == "gelu":
+            y = activation(x, "gelu_tanh" if a.get("approximate") == "tanh" else "gelu")
+        elif op == "multiply":
+            y = xs[0]
+            for z in xs[1:]:
+                y = y * z            # PyTorch broadcasts N×C×1×1 over N×C×H×W
+        elif op == "channel_slice":
+            y = x[:, a["start"]:a["stop"]]
+        elif op == "channel_shuffle":
+            g = a["groups"]
+            N, C, H, Wd = x.shape
+            y = x.view(N, g, C // g, H, Wd).transpose(1, 2).contiguous().view(N, C, H, Wd)
+        elif op == "upsample2d":
+            sh, sw = pair(a["scale"])
+            mode = a.get("mode", "nearest")
+            if mode == "nearest":
+                y = F.interpolate(x, scale_factor=(sh, sw), mode="nearest")
+            else:
+                y = F.interpolate(x, scale_factor=(sh, sw), mode="bilinear",
+                                  align_corners=bool(a.get("align_corners", False)))
+        elif op == "conv2d_transpose":
+            ph, pw = pair(a.get("padding", 0))
+            bias = W.get(lay.name + ".bias") if a.get("bias", True) else None
+            y = F.conv_transpose2d(x, W[lay.name + ".weight"], bias, pair(a.get("stride", 1)),
+                                   (ph, pw), pair(a.get("output_padding", 0)),
+                                   a.get("groups", 1), pair(a.get("dilation", 1)))
+            y = activation(y, a.get("activation"))
         elif op == "batchnorm":
             p = lay.name
             y = F.batch_norm(x, W[p + ".running_mean"], W[p + ".running_var"],
@@ -574,7 +628,22 @@ def infer_shapes(net):
                 oc = C
             y = (oh, ow, oc)
         elif op in ("global_avgpool2d", "global_maxpool2d"):
-            y = (x[2],)
+            y = (1, 1, x[2]) if a.get("keepdims", False) else (x[2],)
+        elif op == "channel_slice":
+            y = x[:2] + (a["stop"] - a["start"],)
+        elif op == "upsample2d":
+            sh, sw = pair(a["scale"])
+            y = (x[0] * sh, x[1] * sw, x[2])
+        elif op == "conv2d_transpose":
+            kh, kw = pair(a["kernel"])
+            sh, sw = pair(a.get("stride", 1))
+            dh, dw = pair(a.get("dilation", 1))
+            ph, pw = pair(a.get("padding", 0))
+            oph, opw = pair(a.get("output_padding", 0))
+            y = ((x[0] - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1,
+                 (x[1] - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1, a["filters"])
+        elif op in ("add", "multiply"):
+            y = max(ins, key=lambda s: s[0] * s[1] if len(s) == 3 else 0)
         elif op == "flatten":
             y = (int(np.prod(x)),)
         elif op == "dense":

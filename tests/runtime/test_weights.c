@@ -197,6 +197,36 @@ static void test_missing(void **state) {
     net_free(n);
 }
 
+/* A layer whose tensors are all in the file under a near name (a '-' the
+** layer's name could not hold): one error with the fix, nothing unexpected. */
+static void test_near_names(void **state) {
+    (void)state;
+    Net *n = net_new("network near {\n"
+                     "    x = input(shape=(4, 4, 2));\n"
+                     "    trunk.block1_0.proj = conv2d(filters=3, kernel=1);\n"
+                     "    \"trunk.block1-1.proj\" = conv2d(filters=3, kernel=1);\n"
+                     "}\n");
+    StWriter w;
+    stw_init(&w);
+    stw_add(&w, "trunk.block1-0.proj.weight", "F32", "3,2,1,1");
+    stw_add(&w, "trunk.block1-0.proj.bias", "F32", "3");
+    stw_add(&w, "trunk.block1-1.proj.weight", "F32", "3,3,1,1");
+    stw_add(&w, "trunk.block1-1.proj.bias", "F32", "3");
+    const char *p = path_of("near.safetensors");
+    save(&w, p);
+    WeightSet ws;
+    assert_false(weights_load(n->g, p, false, &n->d, &ws));
+    assert_int_equal(nweights(n), 1);
+    char msg[1200];
+    snprintf(msg, sizeof msg,
+             "the tensors of conv2d 'trunk.block1_0.proj' are not in '%s', but "
+             "'trunk.block1-0.proj.*' are: name the layer \"trunk.block1-0.proj\" (a quoted "
+             "name)",
+             p);
+    expect_diag(n, 0, SEV_ERROR, 3, "trunk.block1_0.proj", msg);
+    net_free(n);
+}
+
 static void test_misshaped_and_dtype(void **state) {
     Net *n = net_new(SRC);
     StWriter w;
@@ -444,6 +474,7 @@ int main(void) {
         cmocka_unit_test(test_blocks_and_groups),
         cmocka_unit_test(test_bad_node_skipped),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_near_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -247,22 +247,35 @@ static void test_string_errors(void **state) {
     tn_free(t);
 }
 
-/* Keywords cannot be names or parts of names; op names can. */
+/* Keywords cannot be names or begin them; after a dot they are parts of a
+** name like any other (torchvision's `features.1.0.block.0`); op names are
+** names. */
 static void test_keywords_not_names(void **state) {
     (void)state;
     TestNet *t = tn_parse("network n {\n"
                           "    x = input(shape=(4, 4, 1));\n"
-                          "    a.output = relu(x);\n"
-                          "    layer.true.b = relu(x);\n"
+                          "    output.a = relu(x);\n"
+                          "    true.b = relu(x);\n"
                           "    c = relu(x);\n"
                           "}\n");
     assert_count(t, "syntax", 2);
     Diag *e = tn_diag_at(t, 0);
     assert_at(e, 3, 5);
-    assert_string_equal(e->msg, "'output' is a keyword and cannot be part of a name");
+    assert_string_equal(e->msg, "'output' is a keyword and cannot begin a name");
     e = tn_diag_at(t, 1);
     assert_at(e, 4, 5);
-    assert_string_equal(e->msg, "'true' is a keyword and cannot be part of a name");
+    assert_string_equal(e->msg, "'true' is a keyword and cannot begin a name");
+    tn_free(t);
+
+    t = tn_resolve("network n {\n"
+                   "    x = input(shape=(4, 4, 1));\n"
+                   "    features.1.0.block.0 = relu(x);\n"
+                   "    layer.true.output.network.import.return.false = relu(features.1.0.block.0);\n"
+                   "}\n",
+                   NULL);
+    assert_no_errors(t);
+    assert_int_equal(tn_must_node(t, "features.1.0.block.0")->op, OP_relu);
+    assert_int_equal(tn_must_node(t, "layer.true.output.network.import.return.false")->op, OP_relu);
     tn_free(t);
 
     /* a keyword where a name should be: the grammar rejects it */
@@ -293,6 +306,86 @@ static void test_keywords_not_names(void **state) {
     assert_int_equal(tn_must_node(t, "relu")->op, OP_relu);
     assert_int_equal(tn_must_node(t, "conv2d")->op, OP_conv2d);
     assert_int_equal(tn_must_node(t, "input.1")->op, OP_add);
+    tn_free(t);
+}
+
+/* A name may be written quoted, anywhere a name may stand: a target, an
+** argument, a block call's name (its layers' prefix), `output`, `return`. */
+static void test_quoted_names(void **state) {
+    (void)state;
+    TestNet *t = tn_resolve("block proj(x) {\n"
+                            "    \"conv-0\" = conv2d(x, filters=2, kernel=1);\n"
+                            "    return \"conv-0\";\n"
+                            "}\n"
+                            "network n {\n"
+                            "    x = input(shape=(4, 4, 1));\n"
+                            "    \"trunk_output.block1.block1-0.proj\" = conv2d(x, filters=2, kernel=1);\n"
+                            "    \"block1-1\" = proj(\"trunk_output.block1.block1-0.proj\");\n"
+                            "    y = add(\"block1-1\", trunk_output.block1);\n"
+                            "    output \"block1-1\", y;\n"
+                            "}\n",
+                            NULL);
+    assert_count(t, "syntax", 0);
+    assert_count(t, "undefined", 1); /* the quoted name is one name, not a prefix */
+    assert_int_equal(tn_must_node(t, "trunk_output.block1.block1-0.proj")->op, OP_conv2d);
+    assert_int_equal(tn_must_node(t, "block1-1.conv-0")->op, OP_conv2d);
+    tn_free(t);
+
+    t = tn_parse("network n {\n"
+                 "    x = input(shape=(4, 4, 1));\n"
+                 "    \"\" = relu(x);\n"
+                 "    \"a b\" = relu(x);\n"
+                 "    \"a\\\"b\" = relu(x);\n"
+                 "}\n");
+    assert_count(t, "syntax", 3);
+    assert_at(tn_diag_at(t, 0), 3, 5);
+    assert_string_equal(tn_diag_at(t, 0)->msg, "a quoted name cannot be empty");
+    assert_string_equal(tn_diag_at(t, 1)->msg,
+                        "a quoted name cannot hold white space or control characters");
+    assert_string_equal(tn_diag_at(t, 2)->msg, "a quoted name cannot hold '\"' or '\\'");
+    tn_free(t);
+}
+
+/* An inline block call gives the block's layers the caller's prefix: one
+** body serves MobileNet v2's plain and residual inverted blocks. */
+static void test_inline_calls(void **state) {
+    (void)state;
+    TestNet *t = tn_resolve("block body(x, *, c) {\n"
+                            "    conv.0 = conv2d(x, filters=c, kernel=1);\n"
+                            "    return conv.0;\n"
+                            "}\n"
+                            "block res(x, *, c) {\n"
+                            "    y = inline body(x, c=c);\n"
+                            "    out = add(x, y);\n"
+                            "    return out;\n"
+                            "}\n"
+                            "network n {\n"
+                            "    x = input(shape=(4, 4, 2));\n"
+                            "    features.1 = body(c=2);\n"
+                            "    features.2 = res(c=2);\n"
+                            "    inline body(c=2);\n"
+                            "}\n",
+                            NULL);
+    assert_no_errors(t);
+    assert_int_equal(tn_must_node(t, "features.1.conv.0")->op, OP_conv2d);
+    assert_int_equal(tn_must_node(t, "features.2.conv.0")->op, OP_conv2d);
+    assert_int_equal(tn_must_node(t, "features.2.out")->op, OP_add);
+    assert_int_equal(tn_must_node(t, "conv.0")->op, OP_conv2d);
+    tn_free(t);
+
+    t = tn_resolve("network n {\n"
+                   "    x = input(shape=(4, 4, 2));\n"
+                   "    a = inline relu(x);\n"
+                   "    b = foo relu(a);\n"
+                   "}\n",
+                   NULL);
+    assert_count(t, "syntax", 2);
+    /* the parser's error first, then the resolver's */
+    assert_at(tn_diag_at(t, 0), 4, 9);
+    assert_string_equal(tn_diag_at(t, 0)->msg,
+                        "expected '=' or '(' after 'foo', saw identifier 'relu'");
+    assert_at(tn_diag_at(t, 1), 3, 9);
+    assert_string_equal(tn_diag_at(t, 1)->msg, "inline applies to block calls; 'relu' is an op");
     tn_free(t);
 }
 
@@ -997,6 +1090,8 @@ int main(void) {
         cmocka_unit_test(test_stray_bytes_have_columns),
         cmocka_unit_test(test_tabs_and_crlf),
         cmocka_unit_test(test_keyword_prefixes),
+        cmocka_unit_test(test_quoted_names),
+        cmocka_unit_test(test_inline_calls),
         cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_nesting_limit_is_as_stated),

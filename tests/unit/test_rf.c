@@ -36,15 +36,15 @@ static void assert_rf(TestNet *t, const char *name, int64_t r, int64_t j, int64_
 
 static void test_window_step(void **state) {
     (void)state;
-    Field f = rf_window_step((Field){1, 1, 0}, 3, 1, 0);
+    Field f = rf_window_step((Field){1, 1, 0, 1}, 3, 1, 0);
     assert_int_equal(f.size, 3);
     assert_int_equal(f.jump, 1);
     assert_int_equal(f.pad, 0);
-    f = rf_window_step((Field){3, 1, 1}, 3, 2, 1);
+    f = rf_window_step((Field){3, 1, 1, 1}, 3, 2, 1);
     assert_int_equal(f.size, 5);
     assert_int_equal(f.jump, 2);
     assert_int_equal(f.pad, 2);
-    f = rf_window_step((Field){10, 4, 3}, 5, 3, 2); /* 10 + 4·4, 12, 3 + 2·4 */
+    f = rf_window_step((Field){10, 4, 3, 1}, 5, 3, 2); /* 10 + 4·4, 12, 3 + 2·4 */
     assert_int_equal(f.size, 26);
     assert_int_equal(f.jump, 12);
     assert_int_equal(f.pad, 11);

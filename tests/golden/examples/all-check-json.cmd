@@ -1,1 +1,1 @@
-check --format=json examples/seed.net examples/mnist.net examples/lenet5.net examples/alexnet.net examples/vgg16.net examples/resnet18.net examples/mobilenet.net
+check --format=json examples/seed.net examples/mnist.net examples/lenet5.net examples/alexnet.net examples/vgg16.net examples/resnet18.net examples/mobilenet.net examples/shufflenet_v2.net examples/mobilenet_v3_small.net examples/efficientnet_b0.net examples/unet.net

@@ -1,0 +1,1 @@
+check --format=json --suggest-input=100-200 examples/unet.net

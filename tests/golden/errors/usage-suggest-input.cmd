@@ -1,0 +1,1 @@
+check --suggest-input=600-500 examples/unet.net

@@ -1,0 +1,1 @@
+check --format=json examples/efficientnet_b0.net

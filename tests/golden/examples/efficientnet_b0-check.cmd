@@ -1,0 +1,1 @@
+check examples/efficientnet_b0.net

@@ -1,0 +1,1 @@
+summary --format=json examples/efficientnet_b0.net

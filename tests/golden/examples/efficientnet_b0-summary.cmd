@@ -1,0 +1,1 @@
+summary examples/efficientnet_b0.net

@@ -1,0 +1,1 @@
+check --format=json examples/mobilenet_v3_small.net

@@ -1,0 +1,1 @@
+check examples/mobilenet_v3_small.net

@@ -1,0 +1,1 @@
+summary --format=json examples/mobilenet_v3_small.net

@@ -1,0 +1,1 @@
+summary examples/mobilenet_v3_small.net

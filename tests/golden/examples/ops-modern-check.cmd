@@ -1,0 +1,1 @@
+check tests/golden/examples/ops-modern.net

@@ -1,0 +1,1 @@
+summary --format=json tests/golden/examples/ops-modern.net

@@ -1,0 +1,1 @@
+summary tests/golden/examples/ops-modern.net

@@ -1,0 +1,1 @@
+check --format=json examples/shufflenet_v2.net

@@ -1,0 +1,1 @@
+check examples/shufflenet_v2.net

@@ -1,0 +1,1 @@
+summary --format=json examples/shufflenet_v2.net

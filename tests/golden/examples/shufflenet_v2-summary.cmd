@@ -1,0 +1,1 @@
+summary examples/shufflenet_v2.net

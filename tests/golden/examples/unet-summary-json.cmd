@@ -1,0 +1,1 @@
+summary --format=json examples/unet.net
