@@ -11,7 +11,8 @@
 **     FILE:LINE:COL: note: MORE
 **
 ** Warning flags (-Wno-ID, -Werror, -Werror=ID) are applied here, as the
-** warning is reported; `# netc: disable=` comments are looked up here too.
+** warning is reported; suppressed() answers for `# netc: disable=` comments,
+** which lint.c checks at each of a layer's places.
 */
 #include "netc.h"
 
@@ -101,12 +102,14 @@ static bool in_list(const char *ids, const char *id) {
     return false;
 }
 
-bool suppressed(const SourceFile *f, int line, const char *id) {
+bool suppressed(const SourceFile *f, Span s, const char *id) {
     if (!f)
         return false;
     for (int i = 0; i < f->suppress.len; i++) {
-        const Suppress *s = f->suppress.data[i];
-        if ((s->line == line || s->line == line - 1) && in_list(s->ids, id))
+        const Suppress *c = f->suppress.data[i];
+        bool here = c->own_line ? c->line + 1 == s.line
+                                : s.line <= c->line && c->line <= s.end_line;
+        if (here && in_list(c->ids, id))
             return true;
     }
     return false;

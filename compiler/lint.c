@@ -14,8 +14,9 @@
 **   unused            'NAME' is never used
 **
 ** A warning is reported where its layer's statement is; for a layer made by
-** a block call, notes name the call sites. `# netc: disable=ID` on a layer's
-** line or the line above (or on a call site's) silences it.
+** a block call, notes name the call sites. `# netc: disable=ID` after code on
+** a line of the layer's statement, or alone on the line above it (or so for
+** a call site), silences it.
 */
 #include "netc.h"
 
@@ -25,10 +26,10 @@
 #include <string.h>
 
 static bool is_suppressed(const Node *n, WarnId w) {
-    if (suppressed(n->file, n->span.line, warn_names[w]))
+    if (suppressed(n->file, n->span, warn_names[w]))
         return true;
     for (const Site *s = n->site; s; s = s->up)
-        if (suppressed(s->file, s->span.line, warn_names[w]))
+        if (suppressed(s->file, s->span, warn_names[w]))
             return true;
     return false;
 }

@@ -103,9 +103,12 @@ typedef struct Span {
     int end_line, end_col;
 } Span;
 
-/* A `# netc: disable=ID,...` comment. */
+/* A `# netc: disable=ID,...` comment. After code it applies to the layers
+** whose statement covers its line; alone on its line (own_line), to the
+** layers whose statement starts on the next line. */
 typedef struct Suppress {
     int line;
+    bool own_line;   /* nothing but white space before it on its line */
     const char *ids; /* the comma-separated list as written */
 } Suppress;
 
@@ -196,13 +199,15 @@ typedef struct Diags {
 
 Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* NULL when the warning is disabled (flag or comment); the caller then
-** skips its notes. `line` is the layer's line for `# netc: disable`. */
+/* NULL when the warning is disabled by a flag (-Wno-ID); the caller then
+** skips its notes. `# netc: disable` comments are the caller's to check,
+** with suppressed(): a layer made by a block call has several places. */
 Diag *diag_warn(Diags *d, const SourceFile *f, Span s, WarnId w,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-bool suppressed(const SourceFile *f, int line, const char *id);
+/* A `# netc: disable` comment of f silences `id` for the statement at s. */
+bool suppressed(const SourceFile *f, Span s, const char *id);
 
 /* Sorts diagnostics by file, line and column, keeping report order on ties. */
 void diag_sort(Diags *d);

@@ -316,7 +316,8 @@ static void test_comments(void **state) {
     tn_free(t);
 }
 
-/* `# netc: disable=ID,...` comments are recorded with their line. */
+/* `# netc: disable=ID,...` comments are recorded with their line, and
+** whether they are alone on it (then they are for the next line). */
 static void test_disable_comments_recorded(void **state) {
     (void)state;
     TestNet *t = tn_parse("network n {\n"
@@ -330,12 +331,15 @@ static void test_disable_comments_recorded(void **state) {
     assert_int_equal(t->file->suppress.len, 3);
     Suppress *s = t->file->suppress.data[0];
     assert_int_equal(s->line, 3);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "rf-coverage,unused");
     s = t->file->suppress.data[1];
     assert_int_equal(s->line, 4);
+    assert_false(s->own_line);
     assert_string_equal(s->ids, "stride-gap");
     s = t->file->suppress.data[2];
     assert_int_equal(s->line, 6);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "dropped-pixels");
     tn_free(t);
 }
@@ -697,6 +701,7 @@ static void test_tabs_and_crlf(void **state) {
     assert_int_equal(t->file->suppress.len, 1);
     Suppress *s = t->file->suppress.data[0];
     assert_int_equal(s->line, 3);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "rf-coverage");
     tn_free(t);
 }
