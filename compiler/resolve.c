@@ -126,45 +126,72 @@ typedef struct Scope {
     bool in_block;
 } Scope;
 
-static const char *value_str(Ctx *c, const Value *v) {
+/* A message quotes a value, not a file: past about VALUE_SHOWN characters
+** the rest of a value, however long or deeply nested, is one "...". */
+enum { VALUE_SHOWN = 60 };
+
+enum { SHOWN, FULL, CUT };
+
+/* Appends v to b. FULL: b was full, nothing written; CUT: a tuple of v was
+** cut, "..." standing for the rest. Only the tuple where the cut falls is
+** closed, as in `(8, 8, ...)` or `(((...)`. */
+static int put_value(Buf *b, const Value *v) {
+    if (b->len > VALUE_SHOWN)
+        return FULL;
     switch (v->kind) {
     case V_NONE:
-        return "nothing";
+        buf_puts(b, "nothing");
+        break;
     case V_INT:
-        return arena_printf(c->a, "%lld", (long long)v->i);
+        buf_printf(b, "%lld", (long long)v->i);
+        break;
     case V_FLOAT: {
         /* a float always shows as one: 3.0, not 3 */
-        char *t = arena_printf(c->a, "%.17g", v->f);
-        char *shortest = arena_printf(c->a, "%g", v->f);
-        if (strtod(shortest, NULL) == v->f)
-            t = shortest;
-        return strpbrk(t, ".en") ? t : arena_printf(c->a, "%s.0", t);
+        char t[40];
+        snprintf(t, sizeof t, "%g", v->f);
+        if (strtod(t, NULL) != v->f)
+            snprintf(t, sizeof t, "%.17g", v->f);
+        buf_puts(b, t);
+        if (!strpbrk(t, ".en"))
+            buf_puts(b, ".0");
+        break;
     }
     case V_BOOL:
-        return v->i ? "true" : "false";
-    case V_SYM:
-        return arena_printf(c->a, "'%s'", v->s);
-    case V_TUPLE: {
-        Buf b = {0};
-        buf_putc(&b, '(');
+        buf_puts(b, v->i ? "true" : "false");
+        break;
+    case V_SYM: {
+        size_t n = strlen(v->s);
+        if (n > VALUE_SHOWN)
+            buf_printf(b, "'%.*s...'", VALUE_SHOWN - 3, v->s);
+        else
+            buf_printf(b, "'%s'", v->s);
+        break;
+    }
+    case V_TUPLE:
+        buf_putc(b, '(');
         for (int i = 0; i < v->n; i++) {
             if (i)
-                buf_puts(&b, ", ");
-            if (b.len > 60) { /* a message quotes a value, not a file */
-                buf_puts(&b, "...");
-                break;
-            }
-            buf_puts(&b, value_str(c, &v->elems[i]));
+                buf_puts(b, ", ");
+            int r = put_value(b, &v->elems[i]);
+            if (r == FULL)
+                buf_puts(b, "...)");
+            if (r != SHOWN)
+                return CUT;
         }
         if (v->n == 1)
-            buf_putc(&b, ',');
-        buf_putc(&b, ')');
-        char *s = arena_strdup(c->a, b.data);
-        buf_free(&b);
-        return s;
+            buf_putc(b, ',');
+        buf_putc(b, ')');
+        break;
     }
-    }
-    return "?";
+    return SHOWN;
+}
+
+static const char *value_str(Ctx *c, const Value *v) {
+    Buf b = {0};
+    put_value(&b, v);
+    char *s = arena_strdup(c->a, b.data);
+    buf_free(&b);
+    return s;
 }
 
 void note_sites(Diags *d, Diag *g, const Site *s) {

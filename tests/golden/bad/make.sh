@@ -72,7 +72,11 @@ awk 'BEGIN { for (i = 0; i < 1000; i++) printf "network n%d {\n    x = input(sha
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n"; for (i = 0; i < 10000; i++) printf "    ) ( ;\n"; printf "}\n" }' >many-syntax-errors.net
 # A chain of 200 blocks, each calling the next: deeper than calls may nest.
 awk 'BEGIN { for (i = 0; i < 200; i++) printf "block b%d(x) {\n    y = b%d(x);\n    return y;\n}\n", i, i + 1; printf "block b200(x) {\n    y = relu(x);\n    return y;\n}\nnetwork n {\n    x = input(shape=(8));\n    z = b0();\n}\n" }' >deep-block-calls.net
-# 1,000 arguments to one call, 1,000 attributes, a tuple of 100,000 elements.
+# 1,000 arguments to one call, 1,000 attributes, a tuple of 100,000 elements
+# (quoted as its first 60 characters and '...': golden long-tuple.expected).
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n    s = add(x"; for (i = 0; i < 1000; i++) printf ", x"; printf ", nope);\n}\n" }' >many-arguments.net
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n    y = dense(units=4"; for (i = 0; i < 1000; i++) printf ", a%d=%d", i, i; printf ");\n}\n" }' >many-attributes.net
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8"; for (i = 0; i < 100000; i++) printf ", 8"; printf "));\n}\n" }' >long-tuple.net
+# A tuple nested 900 deep (under the parentheses' limit): the message quotes
+# its first 60 characters, as it does the long tuple's (golden .expected).
+awk 'BEGIN { printf "network n {\n    x = input(shape="; for (i = 0; i < 900; i++) printf "("; printf "8"; for (i = 0; i < 900; i++) printf ", 1)"; printf ");\n}\n" }' >nested-tuple.net
