@@ -151,7 +151,8 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
         buf_printf(&b, " → %s at '%s'", field_text(d->arena, chain[i]), chain[i]->name);
     }
     if (!first) {
-        first = n;
+        /* at the input, where the field it never grows beyond is */
+        first = chain[0];
         buf_free(&b);
         buf_printf(&b, "the field never grows: it stays 1×1 from '%s' to '%s'", chain[0]->name,
                    n->name);
