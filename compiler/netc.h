@@ -275,6 +275,10 @@ typedef struct Block {
     Vec stmts;   /* Stmt* */
     Ident ret;
     SourceFile *file;
+    /* resolve.c's name tables for the calls of this block, made at its
+    ** first call and emptied in O(1) at each later one (a block is never
+    ** inside a call of itself) */
+    struct CallScope *calls;
 } Block;
 
 typedef struct NetAst {
