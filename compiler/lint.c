@@ -126,9 +126,9 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     if (!gd)
         return;
 
-    enum { MAXCHAIN = 4096 };
-    const Node **chain = xmalloc(sizeof *chain * MAXCHAIN);
-    int len = rf_chain(n, chain, MAXCHAIN);
+    /* the whole path, however long: its first layer is the input */
+    const Node **chain = xmalloc(sizeof *chain * (size_t)g->nodes.len);
+    int len = rf_chain(n, chain, g->nodes.len);
     /* the growth note: each layer that changed the field */
     Buf b = {0};
     const Node *first = NULL;
@@ -160,8 +160,12 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     diag_note(d, gd, first->file, first->span, "%s", b.data);
     buf_free(&b);
 
-    /* the fix: the latest single 2×2 max pool that brings the field over the bar */
-    for (int at = len - 1; at >= 0; at--) {
+    /* the fix: the latest single 2×2 max pool that brings the field over the
+    ** bar, among the last POOL_SEARCH layers of the path (each try walks the
+    ** rest of the path: a bound keeps a very deep path from costing its
+    ** length squared) */
+    enum { POOL_SEARCH = 4096 };
+    for (int at = len - 1; at >= 0 && at >= len - POOL_SEARCH; at--) {
         if (chain[at]->shape.rank != 3 || (at + 1 < len && chain[at + 1]->nin != 1))
             continue;
         Field f[2];

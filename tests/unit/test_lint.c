@@ -662,11 +662,9 @@ static void test_disable_same_line(void **state) {
     (void)state;
     TestNet *t = net("(8, 8, 1)",
                      "    c = conv2d(filters=1, kernel=1, stride=2);  # netc: disable=stride-gap\n"
-                     "\n"
                      "    d = conv2d(x, filters=1, kernel=1, stride=2);\n");
-    /* (d is not on the line just below the comment, which would count as
-    ** "the line just above" d) */
-    one(t, "stride-gap", 5, 5, "d", NULL);
+    /* a comment after code is for its own line: d, on the next, still warns */
+    one(t, "stride-gap", 4, 5, "d", NULL);
     tn_free(t);
 }
 
@@ -688,12 +686,35 @@ static void test_disable_at_call_site(void **state) {
     tn_free(t);
 }
 
+/* A path longer than any bound on it: 5,000 layers that never grow the
+** field. The note names the input it starts from and is placed there. */
+static void test_rf_coverage_long_path(void **state) {
+    (void)state;
+    Buf b = {0};
+    buf_puts(&b, "network n {\n    x = input(shape=(8, 8, 1));\n");
+    for (int i = 0; i < 5000; i++)
+        buf_puts(&b, "    relu();\n");
+    buf_puts(&b, "    flatten();\n}\n");
+    TestNet *t = tn_analyse(b.data, NULL);
+    buf_free(&b);
+    const Diag *d = tn_diag(t, "rf-coverage");
+    assert_non_null(d);
+    assert_string_equal(d->msg, "final layer 'relu_5000' sees only 1×1 of the 8×8 input");
+    assert_true(d->notes.len >= 1);
+    const Note *note = d->notes.data[0];
+    assert_string_equal(note->msg,
+                        "the field never grows: it stays 1×1 from 'x' to 'relu_5000'");
+    assert_int_equal(note->span.line, 2);
+    tn_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rf_coverage_seed),
         cmocka_unit_test(test_rf_coverage_near_miss),
         cmocka_unit_test(test_rf_coverage_where),
         cmocka_unit_test(test_rf_coverage_note_two_inputs),
+        cmocka_unit_test(test_rf_coverage_long_path),
         cmocka_unit_test(test_rf_min),
         cmocka_unit_test(test_dropped_pixels_mnist),
         cmocka_unit_test(test_dropped_pixels_cases),
