@@ -102,13 +102,27 @@ static bool in_list(const char *ids, const char *id) {
     return false;
 }
 
+/* The comments are recorded in the order of their lines (the scanner's),
+** so the few that can apply are found by a binary search, not a scan of
+** every comment of the file for every warning. */
 bool suppressed(const SourceFile *f, Span s, const char *id) {
     if (!f)
         return false;
-    for (int i = 0; i < f->suppress.len; i++) {
+    int lo = 0, hi = f->suppress.len; /* first comment on line s.line - 1 or later */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (((const Suppress *)f->suppress.data[mid])->line < s.line - 1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int end = s.end_line > s.line ? s.end_line : s.line;
+    for (int i = lo; i < f->suppress.len; i++) {
         const Suppress *c = f->suppress.data[i];
+        if (c->line > end)
+            break;
         bool here = c->own_line ? c->line + 1 == s.line
-                                : s.line <= c->line && c->line <= s.end_line;
+                                : s.line <= c->line && c->line <= end;
         if (here && in_list(c->ids, id))
             return true;
     }

@@ -708,6 +708,22 @@ static void test_rf_coverage_long_path(void **state) {
     tn_free(t);
 }
 
+/* 10,000 comments, each for the layer on the next line, but one: that
+** layer alone warns, so each warning finds its own comment among them. */
+static void test_disable_many_comments(void **state) {
+    (void)state;
+    Buf b = {0};
+    buf_puts(&b, "network n {\n    x = input(shape=(8));\n");
+    for (int i = 0; i < 10000; i++)
+        buf_printf(&b, "    %s\n    a%d = relu(x);\n",
+                   i == 6000 ? "# no comment here" : "# netc: disable=unused", i);
+    buf_puts(&b, "    y = relu(x);\n    output y;\n}\n");
+    TestNet *t = tn_analyse(b.data, NULL);
+    buf_free(&b);
+    one(t, "unused", 3 + 2 * 6000 + 1, 5, "a6000", NULL);
+    tn_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rf_coverage_seed),
@@ -731,6 +747,7 @@ int main(void) {
         cmocka_unit_test(test_config_werror),
         cmocka_unit_test(test_disable_comments),
         cmocka_unit_test(test_disable_same_line),
+        cmocka_unit_test(test_disable_many_comments),
         cmocka_unit_test(test_disable_at_call_site),
     };
     return cmocka_run_group_tests_name("lint", tests, NULL, NULL);
