@@ -1,4 +1,4 @@
-/* count.c: parameters and multiply-accumulates (LANGUAGE.md, "Counting").
+/* count.c: parameters and multiply-accumulates, as Keras counts them.
 **
 ** Parameters: conv kh·kw·(in/groups)·out (+out bias); depthwise
 ** kh·kw·C·m (+C·m); dense in·out (+out); batchnorm 4·C, of which the running

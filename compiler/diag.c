@@ -3,7 +3,7 @@
 ** Passes report into a Diags list and go on; nothing is printed until the
 ** whole file has been read and analysed. Then the list is sorted by place
 ** and printed the way GCC and Clang print, so editors and CI annotators read
-** it, or as the JSON of CLI.md:
+** it, or as JSON (docs/language.md, "Diagnostics and output"; docs/netc.1):
 **
 **     FILE:LINE:COL: SEVERITY: MESSAGE [ID]
 **         7 |     conv2d(filters=64, kernel=3, activation=relu);

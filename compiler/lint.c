@@ -1,6 +1,7 @@
 /* lint.c: warnings about networks that are valid but cannot work well.
 **
-** Each rule of LANGUAGE.md's table is one function over the analysed graph.
+** Each warning of docs/language.md ("Warnings") and of docs/netc.1
+** ("WARNINGS") is one function over the analysed graph.
 ** The message forms are part of netc's contract (tools and tests match
 ** them), so they are written out in full here and nowhere else:
 **

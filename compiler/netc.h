@@ -495,9 +495,10 @@ void count_params(Graph *g, Diags *d);
 ** provides: Node.rf, Node.rf_input, Node.rf_misaligned
 */
 void rf_compute(Graph *g, Diags *d);
-/* The path along which n's field grew, input first: from n back through
-** the first input of each layer (at a merge, the input with the largest
-** field). Returns its length, at most max. */
+/* The path along which n's field grew, input first: from n back through,
+** at each layer, the input with the largest field among those relative to
+** n's network input (the first input if none is). Returns its length, at
+** most max: a longer path keeps its max layers nearest n. */
 int rf_chain(const Node *n, const Node **chain, int max);
 /* The field one window layer gives, from its input's field. */
 Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb);

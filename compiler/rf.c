@@ -1,4 +1,4 @@
-/* rf.c: the receptive field of every tensor (LANGUAGE.md, "Receptive
+/* rf.c: the receptive field of every tensor (docs/language.md, "Receptive
 ** fields").
 **
 ** Per axis, a field is (size r, jump j, effective padding P): unit i of a

@@ -2,8 +2,9 @@
 **
 ** A SourceFile owns its text and knows where each line starts, so a
 ** diagnostic can quote its line under the caret without reading the file
-** again. Columns count characters, not bytes (CLI.md): the lexer counts
-** them as it goes, and the caret line is built from the same count.
+** again. Columns count characters, not bytes (docs/language.md, "Lexical"):
+** the lexer counts them as it goes, and the caret line is built from the
+** same count.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "netc.h"

@@ -1,12 +1,12 @@
 /* test_lint.c: the warnings (lint.c) and how they are configured.
 **
-** For every warning id of LANGUAGE.md's table: a minimal network where it
-** fires (its place, layer and message) and a near miss where it must not.
-** Then the configuration: WarnConfig's enabled and werror, the --rf-min
-** threshold, and `# netc: disable=ID` comments on a layer's line or the
-** line above.
+** For every warning id (docs/language.md, "Warnings"): a minimal network
+** where it fires (its place, layer and message) and a near miss where it
+** must not. Then the configuration: WarnConfig's enabled and werror, the
+** --rf-min threshold, and `# netc: disable=ID` comments after a layer's
+** statement or alone on the line above it.
 **
-** Message texts are LANGUAGE.md's where it gives them ("final layer
+** Message texts are the documented ones where docs give them ("final layer
 ** 'conv2d_3' sees only 7×7 of the 28×28 input", "maxpool2d 'maxpool2d_2'
 ** ignores the last row and column of its 11×11 input") and follow the forms
 ** of docs/language.md elsewhere.
@@ -15,7 +15,8 @@
 
 #include <string.h>
 
-/* LANGUAGE.md's first file, line for line. */
+/* docs/getting-started.md's first network (examples/seed.net), line for
+** line. */
 static const char *SEED =
     "# The convnet from \"Deep Learning with Python\", section 5.1, without pooling.\n"
     "network mnist_nopool {\n"

@@ -1,6 +1,6 @@
 /* test_parse.c: the scanner and the parser (grammar/, parse.c).
 **
-** Tokens as LANGUAGE.md's "Lexical structure" defines them, the grammar's
+** Tokens as docs/language.md ("Lexical") defines them, the grammar's
 ** productions as the syntax tree of netc.h records them, and syntax errors:
 ** each located at its line and column (columns count characters), worded
 ** "expected X, saw Y", recovered from at the next ';' or '}' so that every

@@ -6,8 +6,8 @@
 ** each with its id and place: undefined, redefined, recursion, unknown-op,
 ** unknown-attribute, bad-attribute, missing-attribute.
 **
-** LANGUAGE.md ("Dataflow", "Ops", "Blocks") is the contract; where it leaves
-** room, docs/language.md ("Choices netc makes") is.
+** docs/language.md is the reference, above all its "Choices netc makes"
+** ("Names", "Values and attributes", "Blocks and imports").
 */
 #include "helpers.h"
 
@@ -112,7 +112,7 @@ static const char *TINY =
     "    y = relu(layer1.0);\n"
     "}\n";
 
-/* LANGUAGE.md's block example: the calls expand in place, their layers
+/* A block example: the calls expand in place, their layers
 ** prefixed with the call's name; the call's name is the returned tensor. */
 static void test_block_expansion(void **state) {
     (void)state;
@@ -594,7 +594,7 @@ static void test_default_outputs(void **state) {
     tn_free(t);
 }
 
-/* The attributes' defaults of LANGUAGE.md's op table. */
+/* The attributes' defaults of the op table (attrs.def, ops.def). */
 static void test_attribute_defaults(void **state) {
     (void)state;
     TestNet *t = tn_resolve("network n {\n"
