@@ -29,6 +29,8 @@
 /* Bounds on what a block expansion may produce: past them a file is a
 ** mistake or an attack, and netc says so instead of running out of memory. */
 enum { MAX_NODES = 250000, MAX_CALL_DEPTH = 100 };
+/* Where counting the layers of a call stops: more is "more than". */
+#define LAYERS_CAP ((int64_t)1000000000000000)
 
 /* A hash map from names, in the arena. A map is emptied in O(1) by moving
 ** it to a new generation: entries of an older one keep their slots (so
@@ -158,6 +160,8 @@ typedef struct CallScope {
     Map local;  /* names as written inside the scope */
     Map counts; /* callee -> generated names so far (Entry.count) */
     Map params; /* a block's value parameters: Entry.count is the index + 1 */
+    int64_t layers; /* layers a call makes, at most LAYERS_CAP; 0: not yet
+                       counted, -1: being counted (a recursion) */
 } CallScope;
 
 /* One network body or one block call. */
@@ -901,6 +905,39 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
     sc->prev = n;
 }
 
+static CallScope *call_scope(Ctx *c, const Block *b) {
+    Block *blk = (Block *)b;
+    if (!blk->calls)
+        blk->calls = arena_alloc(c->a, sizeof *blk->calls);
+    return blk->calls;
+}
+
+/* How many layers a call of b makes, counted on the syntax tree once per
+** block (at most LAYERS_CAP), so that a call past the limit is refused
+** before it is expanded: a few lines calling a block twice per level would
+** otherwise take seconds and gigabytes to reach the limit. A statement that
+** is not a block call counts one layer (as its node, or the bad node of an
+** error, does); a recursion counts one, as the error it is. */
+static int64_t block_layers(Ctx *c, const Block *b) {
+    CallScope *cs = call_scope(c, b);
+    if (cs->layers > 0)
+        return cs->layers;
+    if (cs->layers < 0)
+        return 1;
+    cs->layers = -1;
+    int64_t n = 0;
+    for (int i = 0; i < b->stmts.len && n < LAYERS_CAP; i++) {
+        const Stmt *st = b->stmts.data[i];
+        if (st->kind == S_OUTPUT)
+            continue;
+        const Block *callee =
+            op_lookup(st->callee.name) >= 0 ? NULL : find_block(c, b->file, st->callee.name);
+        n += callee ? block_layers(c, callee) : 1;
+    }
+    cs->layers = n > LAYERS_CAP ? LAYERS_CAP : n > 0 ? n : 1;
+    return cs->layers;
+}
+
 static bool on_site_chain(const Site *s, const char *block) {
     for (; s; s = s->up)
         if (strcmp(s->block, block) == 0)
@@ -939,12 +976,11 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
 
     /* the block's names, emptied for this call */
     Block *blk = (Block *)b;
-    if (!blk->calls) {
-        blk->calls = arena_alloc(c->a, sizeof *blk->calls);
+    call_scope(c, b);
+    if (!blk->calls->params.cap)
         for (int j = 0; j < b->vparams.len; j++) /* of two of a name, the last */
             map_slot(c->a, &blk->calls->params, ((Param *)b->vparams.data[j])->id.name)->count =
                 j + 1;
-    }
     blk->calls->local.gen++;
     blk->calls->counts.gen++;
     Scope inner = {.prefix = arena_printf(c->a, "%s.", full), .local = &blk->calls->local,
@@ -1090,6 +1126,17 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
         }
         const Block *b = find_block(c, sc->file, st->callee.name);
         if (b) {
+            int64_t n = block_layers(c, b);
+            if (c->g->nodes.len + n > MAX_NODES) {
+                char num[32];
+                err(c, sc, st->span, "too-large",
+                    "the network expands to more than %d layers: this call of block '%s' makes "
+                    "%s%s",
+                    MAX_NODES, b->id.name, n >= LAYERS_CAP ? "more than " : "",
+                    fmt_thousands(num, n));
+                c->too_big = true;
+                return;
+            }
             call_block(c, sc, st, b);
             continue;
         }
