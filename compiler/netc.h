@@ -277,7 +277,7 @@ typedef struct Block {
     SourceFile *file;
     /* resolve.c's name tables for the calls of this block, made at its
     ** first call and emptied in O(1) at each later one (a block is never
-    ** inside a call of itself) */
+    ** inside a call of itself), and the count of the layers a call makes */
     struct CallScope *calls;
 } Block;
 
