@@ -3,7 +3,7 @@
 ** Passes report into a Diags list and go on; nothing is printed until the
 ** whole file has been read and analysed. Then the list is sorted by place
 ** and printed the way GCC and Clang print, so editors and CI annotators read
-** it, or as the JSON of CLI.md:
+** it, or as JSON (docs/language.md, "Diagnostics and output"; docs/netc.1):
 **
 **     FILE:LINE:COL: SEVERITY: MESSAGE [ID]
 **         7 |     conv2d(filters=64, kernel=3, activation=relu);
@@ -11,7 +11,8 @@
 **     FILE:LINE:COL: note: MORE
 **
 ** Warning flags (-Wno-ID, -Werror, -Werror=ID) are applied here, as the
-** warning is reported; `# netc: disable=` comments are looked up here too.
+** warning is reported; suppressed() answers for `# netc: disable=` comments,
+** which lint.c checks at each of a layer's places.
 **
 ** So is the error limit, as Clang's -ferror-limit: of a file with more than
 ** N errors (--error-limit=N, default 20) netc shows what comes before its
@@ -211,12 +212,28 @@ static bool in_list(const char *ids, const char *id) {
     return false;
 }
 
-bool suppressed(const SourceFile *f, int line, const char *id) {
+/* The comments are recorded in the order of their lines (the scanner's),
+** so the few that can apply are found by a binary search, not a scan of
+** every comment of the file for every warning. */
+bool suppressed(const SourceFile *f, Span s, const char *id) {
     if (!f)
         return false;
-    for (int i = 0; i < f->suppress.len; i++) {
-        const Suppress *s = f->suppress.data[i];
-        if ((s->line == line || s->line == line - 1) && in_list(s->ids, id))
+    int lo = 0, hi = f->suppress.len; /* first comment on line s.line - 1 or later */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (((const Suppress *)f->suppress.data[mid])->line < s.line - 1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int end = s.end_line > s.line ? s.end_line : s.line;
+    for (int i = lo; i < f->suppress.len; i++) {
+        const Suppress *c = f->suppress.data[i];
+        if (c->line > end)
+            break;
+        bool here = c->own_line ? c->line + 1 == s.line
+                                : s.line <= c->line && c->line <= end;
+        if (here && in_list(c->ids, id))
             return true;
     }
     return false;
@@ -332,24 +349,54 @@ void diag_json_cut(const Diags *d, const SourceFile *f, Buf *b) {
 static const char *sev_name[] = {"note", "warning", "error"};
 static const char *sev_color[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
 
-/* Source text as it may be shown on a terminal: control characters (but
-** tabs), NUL and bytes that are not UTF-8 become '?', one for one, so the
-** caret still lines up and no escape sequence reaches the terminal. */
-static void put_source(FILE *out, const char *s, size_t n) {
+/* Source text as it may be shown on a terminal, one character at a time:
+** printable characters and tabs as they are; control characters (C0, DEL,
+** C1) and the bidirectional overrides that can make a line read otherwise
+** than it parses (U+202A-U+202E, U+2066-U+2069) as <U+001B>, and bytes
+** that are not UTF-8 as <FF>, as Clang shows them. No escape sequence
+** reaches the terminal, a NUL does not cut the line short, and the caret
+** below is moved by the width of what was shown. Writes the text to buf
+** (NUL-terminated), returns the bytes of p it stands for and sets *cols to
+** the columns it takes. */
+static size_t shown_char(const unsigned char *p, size_t n, char buf[16], int *cols) {
+    if (p[0] == '\t' || (p[0] >= 0x20 && p[0] < 0x7F)) {
+        buf[0] = (char)p[0];
+        buf[1] = '\0';
+        *cols = 1;
+        return 1;
+    }
+    int len = p[0] >= 0x80 ? utf8_seq(p, n) : 0;
+    if (!len) {
+        if (p[0] < 0x80)
+            snprintf(buf, 16, "<U+%04X>", (unsigned)p[0]);
+        else
+            snprintf(buf, 16, "<%02X>", (unsigned)p[0]);
+        *cols = (int)strlen(buf);
+        return 1;
+    }
+    unsigned cp = len == 2   ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                  : len == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+                             : 0x10000; /* 4 bytes: printable as far as this is concerned */
+    if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+        snprintf(buf, 16, "<U+%04X>", cp);
+        *cols = (int)strlen(buf);
+    } else {
+        memcpy(buf, p, (size_t)len);
+        buf[len] = '\0';
+        *cols = 1;
+    }
+    return (size_t)len;
+}
+
+/* s[0..n) as shown_char shows it. */
+static void put_shown(FILE *out, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
+    char buf[16];
+    int cols;
     for (size_t i = 0; i < n;) {
-        if (p[i] == '\t' || (p[i] >= 0x20 && p[i] < 0x7F)) {
-            fputc(p[i++], out);
-            continue;
-        }
-        int len = p[i] >= 0x80 ? utf8_seq(p + i, n - i) : 0;
-        if (len) {
-            fwrite(p + i, 1, (size_t)len, out);
-            i += (size_t)len;
-        } else {
-            fputc('?', out);
-            i++;
-        }
+        i += shown_char(p + i, n - i, buf, &cols);
+        fputs(buf, out);
     }
 }
 
@@ -380,14 +427,22 @@ static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, b
     int to = char_offset(line, len, last);
     const char *lead = first > 0 ? "..." : "";
     fprintf(out, "%5d | %s", s.line, lead);
-    put_source(out, line + from, (size_t)(to - from));
+    put_shown(out, line + from, (size_t)(to - from));
     fprintf(out, "%s\n", last < nchars ? "..." : "");
     fprintf(out, "      | %s", first > 0 ? "   " : "");
     /* walk characters up to the column, keeping tabs so the caret lines up */
+    const unsigned char *p = (const unsigned char *)line;
+    char buf[16];
+    int cols;
     int c = first + 1, i = from;
     while (i < to && c < s.col) {
-        fputc(line[i] == '\t' ? '\t' : ' ', out);
-        i += (int)utf8_char_len(line + i, (size_t)(to - i));
+        size_t k = shown_char(p + i, (size_t)(to - i), buf, &cols);
+        if (buf[0] == '\t')
+            fputc('\t', out);
+        else
+            for (int w = 0; w < cols; w++)
+                fputc(' ', out);
+        i += (int)k;
         c++;
     }
     int n = caret_len;
@@ -397,10 +452,20 @@ static void print_caret(FILE *out, const SourceFile *f, Span s, int caret_len, b
         n = last - (s.col - 1);
     if (n > WIDTH)
         n = WIDTH;
+    /* the columns of the n characters underlined; past the end, one each */
+    int width = 0;
+    for (int k = 0; k < n; k++) {
+        if (i < to) {
+            i += (int)shown_char(p + i, (size_t)(to - i), buf, &cols);
+            width += cols;
+        } else {
+            width++;
+        }
+    }
     if (color)
         fputs("\033[1;32m", out);
     fputc('^', out);
-    for (int k = 1; k < n; k++)
+    for (int k = 1; k < width; k++)
         fputc('~', out);
     if (color)
         fputs("\033[0m", out);
@@ -411,17 +476,21 @@ static void print_head(FILE *out, const SourceFile *f, Span s, Severity sev,
                        const char *msg, const char *id, bool color) {
     if (color)
         fputs("\033[1m", out);
-    if (f && s.line > 0)
-        fprintf(out, "%s:%d:%d: ", f->display, s.line, s.col);
-    else if (f)
-        fprintf(out, "%s: ", f->display);
-    else
+    /* a file name or a message may quote bytes of the input (an import's
+    ** path): they are shown as source text is */
+    if (f) {
+        put_shown(out, f->display, strlen(f->display));
+        if (s.line > 0)
+            fprintf(out, ":%d:%d", s.line, s.col);
+        fputs(": ", out);
+    } else {
         fputs("netc: ", out);
+    }
     if (color)
         fprintf(out, "%s%s:\033[0m\033[1m ", sev_color[sev], sev_name[sev]);
     else
         fprintf(out, "%s: ", sev_name[sev]);
-    fputs(msg, out);
+    put_shown(out, msg, strlen(msg));
     if (id)
         fprintf(out, " [%s]", id);
     if (color)

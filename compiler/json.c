@@ -1,9 +1,9 @@
 /* json.c: JSON strings.
 **
 ** netc's JSON is written by hand with Buf (the documents are small and
-** their shape is fixed by CLI.md); the one delicate part is a string, which
-** must be valid UTF-8 with every control character escaped, whatever bytes
-** a user's file held.
+** their shape is fixed: tools read them, docs/netc.1); the one delicate part
+** is a string, which must be valid UTF-8 with every control character
+** escaped, whatever bytes a user's file held.
 */
 #include "netc.h"
 

@@ -1,6 +1,7 @@
 /* lint.c: warnings about networks that are valid but cannot work well.
 **
-** Each rule of LANGUAGE.md's table is one function over the analysed graph.
+** Each warning of docs/language.md ("Warnings") and of docs/netc.1
+** ("WARNINGS") is one function over the analysed graph.
 ** The message forms are part of netc's contract (tools and tests match
 ** them), so they are written out in full here and nowhere else:
 **
@@ -14,8 +15,9 @@
 **   unused            'NAME' is never used
 **
 ** A warning is reported where its layer's statement is; for a layer made by
-** a block call, notes name the call sites. `# netc: disable=ID` on a layer's
-** line or the line above (or on a call site's) silences it.
+** a block call, notes name the call sites. `# netc: disable=ID` after code on
+** a line of the layer's statement, or alone on the line above it (or so for
+** a call site), silences it.
 */
 #include "netc.h"
 
@@ -25,10 +27,10 @@
 #include <string.h>
 
 static bool is_suppressed(const Node *n, WarnId w) {
-    if (suppressed(n->file, n->span.line, warn_names[w]))
+    if (suppressed(n->file, n->span, warn_names[w]))
         return true;
     for (const Site *s = n->site; s; s = s->up)
-        if (suppressed(s->file, s->span.line, warn_names[w]))
+        if (suppressed(s->file, s->span, warn_names[w]))
             return true;
     return false;
 }
@@ -125,9 +127,9 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     if (!gd)
         return;
 
-    enum { MAXCHAIN = 4096 };
-    const Node **chain = xmalloc(sizeof *chain * MAXCHAIN);
-    int len = rf_chain(n, chain, MAXCHAIN);
+    /* the whole path, however long: its first layer is the input */
+    const Node **chain = xmalloc(sizeof *chain * (size_t)g->nodes.len);
+    int len = rf_chain(n, chain, g->nodes.len);
     /* the growth note: each layer that changed the field */
     Buf b = {0};
     const Node *first = NULL;
@@ -150,7 +152,8 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
         buf_printf(&b, " → %s at '%s'", field_text(d->arena, chain[i]), chain[i]->name);
     }
     if (!first) {
-        first = n;
+        /* at the input, where the field it never grows beyond is */
+        first = chain[0];
         buf_free(&b);
         buf_printf(&b, "the field never grows: it stays 1×1 from '%s' to '%s'", chain[0]->name,
                    n->name);
@@ -158,8 +161,12 @@ static void rf_coverage(Graph *g, Diags *d, const Node *n, double frac) {
     diag_note(d, gd, first->file, first->span, "%s", b.data);
     buf_free(&b);
 
-    /* the fix: the latest single 2×2 max pool that brings the field over the bar */
-    for (int at = len - 1; at >= 0; at--) {
+    /* the fix: the latest single 2×2 max pool that brings the field over the
+    ** bar, among the last POOL_SEARCH layers of the path (each try walks the
+    ** rest of the path: a bound keeps a very deep path from costing its
+    ** length squared) */
+    enum { POOL_SEARCH = 4096 };
+    for (int at = len - 1; at >= 0 && at >= len - POOL_SEARCH; at--) {
         if (chain[at]->shape.rank != 3 || (at + 1 < len && chain[at + 1]->nin != 1))
             continue;
         Field f[2];

@@ -91,8 +91,9 @@ static const struct {
      "  --suggest-input=LO-HI       also print the input sizes from LO to HI for\n"
      "                              which every add and concat lines up\n"
      "\n"
-     "A comment '# netc: disable=ID,...' on a layer's line or the line above\n"
-     "silences those warnings for that layer. 'netc help warnings' lists them.\n"},
+     "A comment '# netc: disable=ID,...' after code on a layer's line silences\n"
+     "those warnings for that layer; alone on its line, for the next line's layer.\n"
+     "'netc help warnings' lists them.\n"},
     {"summary",
      "usage: netc summary [options] FILE\n"
      "\n"

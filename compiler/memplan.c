@@ -10,8 +10,14 @@
 ** buffer. Each buffer lives from the layer that makes it to the last layer
 ** that reads it (the network's outputs, to the end); buffers whose lives do
 ** not overlap share space. Buffers are placed largest first, each at the
-** lowest offset free for its whole life, aligned to 64 bytes. Network inputs are the caller's and take no
-** space in the arena.
+** lowest offset free for its whole life, aligned to 64 bytes. Network
+** inputs are the caller's and take no space in the arena.
+**
+** Cost: placing a buffer looks only at the placed buffers whose lives
+** overlap its own, found in a segment tree over steps, so a network of n
+** layers is planned in O(n log n) when each step has a bounded number of
+** buffers alive (chains, residual and inception blocks); k buffers alive at
+** once cost O(k log k) more for each placed among them.
 **
 ** requires: shapes (shape.c)
 ** provides: a MemPlan: per node its buffer and offset; the arena size, the
@@ -85,8 +91,60 @@ static int in_place(const Node *n) {
 
 typedef struct Slot {
     int64_t off, size;
-    int first, last; /* the step that writes it, the last step that reads it */
 } Slot;
+
+/* The buffers placed so far, by the step that writes them: a max segment
+** tree over steps holding each placed buffer's last step (-1: none), so
+** that the buffers alive at some step of [s, e] (written at or before e,
+** read at or after s) are found in O((k + 1) log n) for k of them, not by a
+** scan of every placed buffer. */
+typedef struct Placed {
+    int size;    /* leaves: a power of two > the number of steps */
+    int *last;   /* 2·size entries; node k's children are 2k and 2k + 1 */
+    Slot *slot;  /* by step */
+} Placed;
+
+static void placed_add(Placed *t, int first, int last, Slot s) {
+    t->slot[first] = s;
+    int k = first + t->size;
+    t->last[k] = last;
+    for (k /= 2; k >= 1; k /= 2)
+        t->last[k] = t->last[2 * k] > t->last[2 * k + 1] ? t->last[2 * k] : t->last[2 * k + 1];
+}
+
+/* Appends to out the slots of buffers written in [lo, hi] of node k's range
+** that are still read at step s or later. */
+static void placed_find(const Placed *t, int k, int lo, int hi, int e, int s, Slot *out,
+                        int *nout) {
+    if (lo > e || t->last[k] < s)
+        return;
+    if (lo == hi) {
+        out[(*nout)++] = t->slot[lo];
+        return;
+    }
+    int mid = lo + (hi - lo) / 2;
+    placed_find(t, 2 * k, lo, mid, e, s, out, nout);
+    placed_find(t, 2 * k + 1, mid + 1, hi, e, s, out, nout);
+}
+
+static int cmp_off(const void *a, const void *b) {
+    const Slot *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Placement order: the largest buffers first, then by the step that writes
+** them. */
+typedef struct ToPlace {
+    int64_t bytes;
+    int id;
+} ToPlace;
+
+static int cmp_place(const void *a, const void *b) {
+    const ToPlace *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
 
 bool memplan_build(const Graph *g, MemPlan *p) {
     int n = g->nodes.len;
@@ -95,9 +153,6 @@ bool memplan_build(const Graph *g, MemPlan *p) {
     p->buffer = xcalloc((size_t)n + 1, sizeof(int));
     p->offset = xcalloc((size_t)n + 1, sizeof(int64_t));
     p->bytes = xcalloc((size_t)n + 1, sizeof(int64_t));
-    int *last = xcalloc((size_t)n + 1, sizeof(int));
-    Slot *live = xcalloc((size_t)n + 1, sizeof(Slot));
-    Slot *conflict = xcalloc((size_t)n + 1, sizeof(Slot));
     bool ok = true;
     for (int i = 0; i < n; i++) {
         const Node *x = graph_node(g, i);
@@ -114,13 +169,11 @@ bool memplan_build(const Graph *g, MemPlan *p) {
             ok = false;
     }
     if (!ok) {
-        free(last);
-        free(live);
-        free(conflict);
         memplan_free(p);
         return false;
     }
     /* buffers, and how long each lives */
+    int *last = xcalloc((size_t)n + 1, sizeof(int));
     for (int i = 0; i < n; i++) {
         const Node *x = graph_node(g, i);
         int b = in_place(x);
@@ -138,12 +191,12 @@ bool memplan_build(const Graph *g, MemPlan *p) {
     /* the most bytes live at one step, and where: node i's step needs its
     ** inputs and its output at once */
     int64_t *delta = xcalloc((size_t)n + 2, sizeof(int64_t));
-    int *order = xcalloc((size_t)n + 1, sizeof(int));
+    ToPlace *order = xcalloc((size_t)n + 1, sizeof *order);
     int nbuf = 0;
     for (int i = 0; i < n; i++) {
         if (graph_node(g, i)->op == OP_input || p->buffer[i] != i)
             continue;
-        order[nbuf++] = i;
+        order[nbuf++] = (ToPlace){p->bytes[i], i};
         delta[i] += align_up(p->bytes[i]);
         delta[last[i] + 1] -= align_up(p->bytes[i]);
     }
@@ -157,34 +210,23 @@ bool memplan_build(const Graph *g, MemPlan *p) {
     }
     /* greedy by size: the largest buffers first, each at the lowest offset
     ** where it overlaps no placed buffer that is live at the same time */
-    for (int a = 1; a < nbuf; a++) {
-        int x = order[a], c = a;
-        for (; c > 0; c--) {
-            int y = order[c - 1];
-            if (p->bytes[y] > p->bytes[x] || (p->bytes[y] == p->bytes[x] && y < x))
-                break;
-            order[c] = y;
-        }
-        order[c] = x;
-    }
-    int nplaced = 0;
+    qsort(order, (size_t)nbuf, sizeof *order, cmp_place);
+    Placed t = {1, NULL, NULL};
+    while (t.size < n + 1)
+        t.size *= 2;
+    t.last = xmalloc(sizeof *t.last * 2 * (size_t)t.size);
+    for (int k = 0; k < 2 * t.size; k++)
+        t.last[k] = -1;
+    t.slot = xcalloc((size_t)t.size, sizeof *t.slot);
+    Slot *conflict = xcalloc((size_t)n + 1, sizeof(Slot));
     int64_t top = 0;
     for (int a = 0; a < nbuf; a++) {
-        int i = order[a];
+        int i = order[a].id;
         int64_t size = align_up(p->bytes[i]);
         /* the placed buffers that share i's lifetime, by offset */
         int nconf = 0;
-        for (int j = 0; j < nplaced; j++) {
-            const Slot *s2 = &live[j];
-            if (s2->first <= last[i] && i <= s2->last)
-                conflict[nconf++] = *s2;
-        }
-        for (int u = 1; u < nconf; u++)
-            for (int c = u; c > 0 && conflict[c - 1].off > conflict[c].off; c--) {
-                Slot t = conflict[c];
-                conflict[c] = conflict[c - 1];
-                conflict[c - 1] = t;
-            }
+        placed_find(&t, 1, 0, t.size - 1, last[i], i, conflict, &nconf);
+        qsort(conflict, (size_t)nconf, sizeof *conflict, cmp_off);
         int64_t at = 0;
         for (int j = 0; j < nconf; j++) {
             if (conflict[j].off - at >= size)
@@ -193,7 +235,7 @@ bool memplan_build(const Graph *g, MemPlan *p) {
                 at = conflict[j].off + conflict[j].size;
         }
         p->offset[i] = at;
-        live[nplaced++] = (Slot){at, size, i, last[i]};
+        placed_add(&t, i, last[i], (Slot){at, size});
         if (at + size > top)
             top = at + size;
     }
@@ -201,11 +243,12 @@ bool memplan_build(const Graph *g, MemPlan *p) {
         if (p->buffer[i] != i && graph_node(g, i)->op != OP_input)
             p->offset[i] = p->offset[p->buffer[i]];
     p->arena = top;
+    free(t.last);
+    free(t.slot);
     free(delta);
     free(order);
     free(conflict);
     free(last);
-    free(live);
     return true;
 }
 

@@ -103,9 +103,12 @@ typedef struct Span {
     int end_line, end_col;
 } Span;
 
-/* A `# netc: disable=ID,...` comment. */
+/* A `# netc: disable=ID,...` comment. After code it applies to the layers
+** whose statement covers its line; alone on its line (own_line), to the
+** layers whose statement starts on the next line. */
 typedef struct Suppress {
     int line;
+    bool own_line;   /* nothing but white space before it on its line */
     const char *ids; /* the comma-separated list as written */
 } Suppress;
 
@@ -214,13 +217,15 @@ typedef struct Diags {
 
 Diag *diag_error(Diags *d, const SourceFile *f, Span s, const char *id,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* NULL when the warning is disabled (flag or comment); the caller then
-** skips its notes. `line` is the layer's line for `# netc: disable`. */
+/* NULL when the warning is disabled by a flag (-Wno-ID); the caller then
+** skips its notes. `# netc: disable` comments are the caller's to check,
+** with suppressed(): a layer made by a block call has several places. */
 Diag *diag_warn(Diags *d, const SourceFile *f, Span s, WarnId w,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void diag_note(Diags *d, Diag *g, const SourceFile *f, Span s,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-bool suppressed(const SourceFile *f, int line, const char *id);
+/* A `# netc: disable` comment of f silences `id` for the statement at s. */
+bool suppressed(const SourceFile *f, Span s, const char *id);
 
 /* A diagnostic of any severity, for a caller that decides it at run time. */
 Diag *diag_report(Diags *d, Severity sev, const SourceFile *f, Span s, const char *id,
@@ -303,6 +308,10 @@ typedef struct Block {
     Vec stmts;   /* Stmt* */
     Ident ret;
     SourceFile *file;
+    /* resolve.c's name tables for the calls of this block, made at its
+    ** first call and emptied in O(1) at each later one (a block is never
+    ** inside a call of itself), and the count of the layers a call makes */
+    struct CallScope *calls;
 } Block;
 
 typedef struct NetAst {
@@ -575,9 +584,10 @@ void count_params(Graph *g, Diags *d);
 ** provides: Node.rf, Node.rf_input, Node.rf_misaligned
 */
 void rf_compute(Graph *g, Diags *d);
-/* The path along which n's field grew, input first: from n back through
-** the first input of each layer (at a merge, the input with the largest
-** field). Returns its length, at most max. */
+/* The path along which n's field grew, input first: from n back through,
+** at each layer, the input with the largest field among those relative to
+** n's network input (the first input if none is). Returns its length, at
+** most max: a longer path keeps its max layers nearest n. */
 int rf_chain(const Node *n, const Node **chain, int max);
 /* "3" or, for a fractional jump, "1/2". */
 const char *field_jump_text(Arena *a, const Field *f);

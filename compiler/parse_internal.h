@@ -30,7 +30,8 @@ typedef struct ParseState {
 typedef struct LexState {
     ParseState *ps;
     int line, col;
-    int depth; /* parentheses open */
+    int depth;     /* parentheses open */
+    int code_line; /* line of the last token that is not a comment; 0: none */
 } LexState;
 
 void lex_error(LexState *st, Span loc, const char *fmt, ...)

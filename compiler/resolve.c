@@ -12,6 +12,12 @@
 ** A statement with an error still yields a node, marked `bad`, so that its
 ** name is defined and the statements after it are checked as usual: one
 ** mistake, one error.
+**
+** Cost: a call is expanded in time linear in the layers it makes. Its
+** names live in tables kept on the block (Block.calls) and emptied in O(1)
+** at each call, the blocks a file sees are looked up in one table per file,
+** and a block's parameters in one table per block: no call builds a map of
+** its own, and nothing is a scan of every block or every name.
 */
 #include "netc.h"
 
@@ -23,18 +29,30 @@
 /* Bounds on what a block expansion may produce: past them a file is a
 ** mistake or an attack, and netc says so instead of running out of memory. */
 enum { MAX_NODES = 250000, MAX_CALL_DEPTH = 100 };
+/* Where counting the layers of a call stops: more is "more than". */
+#define LAYERS_CAP ((int64_t)1000000000000000)
 
-/* A hash map from names to nodes, in the arena. */
+/* A hash map from names, in the arena. A map is emptied in O(1) by moving
+** it to a new generation: entries of an older one keep their slots (so
+** probing still finds the keys in place) but are not found. A block's
+** call scope is emptied that way at each call, so a call costs no map of
+** its own: its names are the block's, hashed into slots once. */
 typedef struct Entry {
     const char *key;
-    Node *node;
+    union {
+        Node *node;         /* tensor names */
+        const Block *block; /* visible blocks */
+        intptr_t count;     /* generated names so far, per callee */
+    };
     const SourceFile *file; /* where it was defined, for "first defined here" */
     Span span;
+    unsigned gen; /* the map's generation when it was put */
 } Entry;
 
 typedef struct Map {
     Entry *slots;
-    int cap, len;
+    int cap, len; /* len counts keys of every generation */
+    unsigned gen;
 } Map;
 
 static uint64_t hash_str(const char *s) {
@@ -52,11 +70,13 @@ static Entry *map_find(Map *m, const char *key) {
         if (!e->key)
             return NULL;
         if (strcmp(e->key, key) == 0)
-            return e;
+            return e->gen == m->gen ? e : NULL;
     }
 }
 
-static void map_put(Arena *a, Map *m, const char *key, Node *n, const SourceFile *f, Span s) {
+/* The entry for key in the current generation, made if need be (its value
+** then zero). */
+static Entry *map_slot(Arena *a, Map *m, const char *key) {
     if ((m->len + 1) * 2 > m->cap) {
         int cap = m->cap ? m->cap * 2 : 4;
         Entry *slots = arena_alloc(a, sizeof(Entry) * (size_t)cap);
@@ -75,9 +95,23 @@ static void map_put(Arena *a, Map *m, const char *key, Node *n, const SourceFile
     uint64_t i = hash_str(key) & (uint64_t)(m->cap - 1);
     while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
         i = (i + 1) & (uint64_t)(m->cap - 1);
-    if (!m->slots[i].key)
+    Entry *e = &m->slots[i];
+    if (!e->key) {
         m->len++;
-    m->slots[i] = (Entry){key, n, f, s};
+        e->key = key;
+    }
+    if (e->gen != m->gen) {
+        *e = (Entry){.key = e->key};
+        e->gen = m->gen;
+    }
+    return e;
+}
+
+static void map_put(Arena *a, Map *m, const char *key, Node *n, const SourceFile *f, Span s) {
+    Entry *e = map_slot(a, m, key);
+    e->node = n;
+    e->file = f;
+    e->span = s;
 }
 
 /*
@@ -104,21 +138,37 @@ typedef struct Binding {
     struct Binding *next;
 } Binding;
 
+/* The blocks visible from a file (its own, then its imports'), by name. */
+typedef struct Visible {
+    const SourceFile *file;
+    Map blocks; /* Entry.block */
+} Visible;
+
 typedef struct Ctx {
     Program *p;
     Arena *a;
     Diags *d;
     Graph *g;
     Map names; /* every full name of the network */
+    Vec visible; /* Visible* */
     bool quiet_start; /* syntax errors lost statements: no "must start with input" */
     bool too_big;
 } Ctx;
 
+/* The names of one network body or of the current call of one block. */
+typedef struct CallScope {
+    Map local;  /* names as written inside the scope */
+    Map counts; /* callee -> generated names so far (Entry.count) */
+    Map params; /* a block's value parameters: Entry.count is the index + 1 */
+    int64_t layers; /* layers a call makes, at most LAYERS_CAP; 0: not yet
+                       counted, -1: being counted (a recursion) */
+} CallScope;
+
 /* One network body or one block call. */
 typedef struct Scope {
     const char *prefix;     /* "" or "layer1.0." */
-    Map local;              /* names as written inside this scope */
-    Map counts;             /* callee -> generated names so far (node: count) */
+    Map *local;             /* CallScope.local */
+    Map *counts;            /* CallScope.counts */
     Node *prev;             /* the tensor of the statement before */
     Binding *vals;          /* value parameters */
     const Site *site;       /* NULL for the network itself */
@@ -126,45 +176,72 @@ typedef struct Scope {
     bool in_block;
 } Scope;
 
-static const char *value_str(Ctx *c, const Value *v) {
+/* A message quotes a value, not a file: past about VALUE_SHOWN characters
+** the rest of a value, however long or deeply nested, is one "...". */
+enum { VALUE_SHOWN = 60 };
+
+enum { SHOWN, FULL, CUT };
+
+/* Appends v to b. FULL: b was full, nothing written; CUT: a tuple of v was
+** cut, "..." standing for the rest. Only the tuple where the cut falls is
+** closed, as in `(8, 8, ...)` or `(((...)`. */
+static int put_value(Buf *b, const Value *v) {
+    if (b->len > VALUE_SHOWN)
+        return FULL;
     switch (v->kind) {
     case V_NONE:
-        return "nothing";
+        buf_puts(b, "nothing");
+        break;
     case V_INT:
-        return arena_printf(c->a, "%lld", (long long)v->i);
+        buf_printf(b, "%lld", (long long)v->i);
+        break;
     case V_FLOAT: {
         /* a float always shows as one: 3.0, not 3 */
-        char *t = arena_printf(c->a, "%.17g", v->f);
-        char *shortest = arena_printf(c->a, "%g", v->f);
-        if (strtod(shortest, NULL) == v->f)
-            t = shortest;
-        return strpbrk(t, ".en") ? t : arena_printf(c->a, "%s.0", t);
+        char t[40];
+        snprintf(t, sizeof t, "%g", v->f);
+        if (strtod(t, NULL) != v->f)
+            snprintf(t, sizeof t, "%.17g", v->f);
+        buf_puts(b, t);
+        if (!strpbrk(t, ".en"))
+            buf_puts(b, ".0");
+        break;
     }
     case V_BOOL:
-        return v->i ? "true" : "false";
-    case V_SYM:
-        return arena_printf(c->a, "'%s'", v->s);
-    case V_TUPLE: {
-        Buf b = {0};
-        buf_putc(&b, '(');
+        buf_puts(b, v->i ? "true" : "false");
+        break;
+    case V_SYM: {
+        size_t n = strlen(v->s);
+        if (n > VALUE_SHOWN)
+            buf_printf(b, "'%.*s...'", VALUE_SHOWN - 3, v->s);
+        else
+            buf_printf(b, "'%s'", v->s);
+        break;
+    }
+    case V_TUPLE:
+        buf_putc(b, '(');
         for (int i = 0; i < v->n; i++) {
             if (i)
-                buf_puts(&b, ", ");
-            if (b.len > 60) { /* a message quotes a value, not a file */
-                buf_puts(&b, "...");
-                break;
-            }
-            buf_puts(&b, value_str(c, &v->elems[i]));
+                buf_puts(b, ", ");
+            int r = put_value(b, &v->elems[i]);
+            if (r == FULL)
+                buf_puts(b, "...)");
+            if (r != SHOWN)
+                return CUT;
         }
         if (v->n == 1)
-            buf_putc(&b, ',');
-        buf_putc(&b, ')');
-        char *s = arena_strdup(c->a, b.data);
-        buf_free(&b);
-        return s;
+            buf_putc(b, ',');
+        buf_putc(b, ')');
+        break;
     }
-    }
-    return "?";
+    return SHOWN;
+}
+
+static const char *value_str(Ctx *c, const Value *v) {
+    Buf b = {0};
+    put_value(&b, v);
+    char *s = arena_strdup(c->a, b.data);
+    buf_free(&b);
+    return s;
 }
 
 void note_sites(Diags *d, Diag *g, const Site *s) {
@@ -630,7 +707,7 @@ static bool apply_attr(Ctx *c, Scope *sc, Node *n, AttrKind k, const Value *v, b
 */
 
 static Node *lookup(Scope *sc, const char *name) {
-    Entry *e = map_find(&sc->local, name);
+    Entry *e = map_find(sc->local, name);
     return e ? e->node : NULL;
 }
 
@@ -640,7 +717,7 @@ static bool define(Ctx *c, Scope *sc, const char *local, const char *full, Node 
                    bool generated) {
     Entry *e = map_find(&c->names, full);
     if (!e)
-        e = map_find(&sc->local, local);
+        e = map_find(sc->local, local);
     if (e) {
         Diag *g;
         if (generated)
@@ -651,22 +728,21 @@ static bool define(Ctx *c, Scope *sc, const char *local, const char *full, Node 
         if (e->file)
             diag_note(c->d, g, e->file, e->span, "'%s' was first defined here", e->key);
         /* still let the scope's own statements find it by its local name */
-        if (!map_find(&sc->local, local))
-            map_put(c->a, &sc->local, local, n, sc->file, s);
+        if (!map_find(sc->local, local))
+            map_put(c->a, sc->local, local, n, sc->file, s);
         return false;
     }
     map_put(c->a, &c->names, full, n, sc->file, s);
-    map_put(c->a, &sc->local, local, n, sc->file, s);
+    map_put(c->a, sc->local, local, n, sc->file, s);
     return true;
 }
 
 /* The generated name of an unnamed call: the callee and a count per callee
 ** and scope ("conv2d_1"). */
 static const char *generate(Ctx *c, Scope *sc, const char *callee) {
-    Entry *e = map_find(&sc->counts, callee);
-    intptr_t k = e ? (intptr_t)e->node + 1 : 1;
-    map_put(c->a, &sc->counts, callee, (Node *)k, NULL, (Span){0});
-    return arena_printf(c->a, "%s_%ld", callee, (long)k);
+    Entry *e = map_slot(c->a, sc->counts, callee);
+    e->count++;
+    return arena_printf(c->a, "%s_%ld", callee, (long)e->count);
 }
 
 static Node *new_node(Ctx *c, Scope *sc, OpKind op, const char *full, const Stmt *st) {
@@ -700,23 +776,34 @@ static void define_bad(Ctx *c, Scope *sc, const Stmt *st, const char *local, con
     sc->prev = n;
 }
 
-static const Block *find_block(const SourceFile *f, const char *name) {
-    for (int i = 0; i < f->blocks.len; i++) {
-        const Block *b = f->blocks.data[i];
-        if (strcmp(b->id.name, name) == 0)
-            return b;
-    }
-    for (int i = 0; i < f->imports.len; i++) {
-        const Import *im = f->imports.data[i];
-        if (!im->file)
-            continue;
-        for (int k = 0; k < im->file->blocks.len; k++) {
-            const Block *b = im->file->blocks.data[k];
-            if (strcmp(b->id.name, name) == 0)
-                return b;
+/* The block `name` as seen from f: f's own first, then its imports' in
+** order; the first of a name wins. */
+static const Block *find_block(Ctx *c, const SourceFile *f, const char *name) {
+    /* one table per file met, found by a scan of the few files */
+    Visible *v = NULL;
+    for (int i = 0; i < c->visible.len && !v; i++)
+        if (((Visible *)c->visible.data[i])->file == f)
+            v = c->visible.data[i];
+    if (!v) {
+        v = arena_alloc(c->a, sizeof *v);
+        v->file = f;
+        vec_push(c->a, &c->visible, v);
+        for (int k = -1; k < f->imports.len; k++) {
+            const SourceFile *from = f;
+            if (k >= 0) {
+                const Import *im = f->imports.data[k];
+                if (!(from = im->file))
+                    continue;
+            }
+            for (int i = 0; i < from->blocks.len; i++) {
+                const Block *b = from->blocks.data[i];
+                if (!map_find(&v->blocks, b->id.name))
+                    map_slot(c->a, &v->blocks, b->id.name)->block = b;
+            }
         }
     }
-    return NULL;
+    Entry *e = map_find(&v->blocks, name);
+    return e ? e->block : NULL;
 }
 
 /* "did you mean" over ops and the blocks visible from f. */
@@ -888,6 +975,39 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
     sc->prev = n;
 }
 
+static CallScope *call_scope(Ctx *c, const Block *b) {
+    Block *blk = (Block *)b;
+    if (!blk->calls)
+        blk->calls = arena_alloc(c->a, sizeof *blk->calls);
+    return blk->calls;
+}
+
+/* How many layers a call of b makes, counted on the syntax tree once per
+** block (at most LAYERS_CAP), so that a call past the limit is refused
+** before it is expanded: a few lines calling a block twice per level would
+** otherwise take seconds and gigabytes to reach the limit. A statement that
+** is not a block call counts one layer (as its node, or the bad node of an
+** error, does); a recursion counts one, as the error it is. */
+static int64_t block_layers(Ctx *c, const Block *b) {
+    CallScope *cs = call_scope(c, b);
+    if (cs->layers > 0)
+        return cs->layers;
+    if (cs->layers < 0)
+        return 1;
+    cs->layers = -1;
+    int64_t n = 0;
+    for (int i = 0; i < b->stmts.len && n < LAYERS_CAP; i++) {
+        const Stmt *st = b->stmts.data[i];
+        if (st->kind == S_OUTPUT)
+            continue;
+        const Block *callee =
+            op_lookup(st->callee.name) >= 0 ? NULL : find_block(c, b->file, st->callee.name);
+        n += callee ? block_layers(c, callee) : 1;
+    }
+    cs->layers = n > LAYERS_CAP ? LAYERS_CAP : n > 0 ? n : 1;
+    return cs->layers;
+}
+
 static bool on_site_chain(const Site *s, const char *block) {
     for (; s; s = s->up)
         if (strcmp(s->block, block) == 0)
@@ -925,9 +1045,20 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     site->up = sc->site;
     site->inline_call = st->inline_at.line > 0;
 
+    /* the block's names, emptied for this call */
+    Block *blk = (Block *)b;
+    call_scope(c, b);
+    if (!blk->calls->params.cap)
+        for (int j = 0; j < b->vparams.len; j++) /* of two of a name, the last */
+            map_slot(c->a, &blk->calls->params, ((Param *)b->vparams.data[j])->id.name)->count =
+                j + 1;
+    blk->calls->local.gen++;
+    blk->calls->counts.gen++;
     /* an inline call adds no level to its layers' names */
     Scope inner = {.prefix = st->inline_at.line ? sc->prefix : arena_printf(c->a, "%s.", full),
-                   .site = site, .file = b->file, .in_block = true};
+                   .local = &blk->calls->local,
+                   .counts = &blk->calls->counts, .site = site, .file = b->file,
+                   .in_block = true};
 
     /* tensor parameters */
     bool ok = true;
@@ -948,19 +1079,17 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     /* value parameters: the call's keyword arguments, evaluated in the
     ** caller's scope, then defaults, evaluated in the callee's */
     Binding *vals = NULL;
-    const char **pnames = arena_alloc(c->a, sizeof(char *) * (size_t)(b->vparams.len + 1));
-    for (int i = 0; i < b->vparams.len; i++)
-        pnames[i] = ((Param *)b->vparams.data[i])->id.name;
     bool *given = arena_alloc(c->a, sizeof(bool) * (size_t)(b->vparams.len + 1));
     Value *gv = arena_alloc(c->a, sizeof(Value) * (size_t)(b->vparams.len + 1));
     bool unknown_param = false; /* a misspelt parameter: "needs a value" would say it twice */
     for (int i = 0; i < st->kwargs.len; i++) {
         const Kwarg *kw = st->kwargs.data[i];
-        int k = -1;
-        for (int j = 0; j < b->vparams.len; j++)
-            if (strcmp(pnames[j], kw->key.name) == 0)
-                k = j;
+        Entry *pe = map_find(&blk->calls->params, kw->key.name);
+        int k = pe ? (int)pe->count - 1 : -1;
         if (k < 0) {
+            const char **pnames = arena_alloc(c->a, sizeof(char *) * (size_t)(b->vparams.len + 1));
+            for (int j = 0; j < b->vparams.len; j++)
+                pnames[j] = ((Param *)b->vparams.data[j])->id.name;
             err(c, sc, kw->key.span, "unknown-attribute", "block '%s' has no parameter '%s'%s",
                 b->id.name, kw->key.name, did_you_mean(c, kw->key.name, pnames, b->vparams.len));
             ok = false;
@@ -1009,7 +1138,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
     }
     for (int i = 0; i < b->tparams.len; i++) {
         const Param *pm = b->tparams.data[i];
-        map_put(c->a, &inner.local, pm->id.name, in[i], b->file, pm->id.span);
+        map_put(c->a, inner.local, pm->id.name, in[i], b->file, pm->id.span);
     }
     inner.prev = b->tparams.len ? in[0] : NULL;
     walk(c, &inner, &b->stmts);
@@ -1075,8 +1204,19 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             call_op(c, sc, st, (OpKind)op);
             continue;
         }
-        const Block *b = find_block(sc->file, st->callee.name);
+        const Block *b = find_block(c, sc->file, st->callee.name);
         if (b) {
+            int64_t n = block_layers(c, b);
+            if (c->g->nodes.len + n > MAX_NODES) {
+                char num[32];
+                err(c, sc, st->span, "too-large",
+                    "the network expands to more than %d layers: this call of block '%s' makes "
+                    "%s%s",
+                    MAX_NODES, b->id.name, n >= LAYERS_CAP ? "more than " : "",
+                    fmt_thousands(num, n));
+                c->too_big = true;
+                return;
+            }
             call_block(c, sc, st, b);
             continue;
         }
@@ -1090,37 +1230,38 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
 /* Checks the blocks of a file once, whether or not a network calls them:
 ** duplicate names and duplicate parameters. */
 static void check_params(Ctx *c, const SourceFile *f, const Block *b) {
+    Map seen = {0}; /* the first parameter of each name */
     int n = b->tparams.len + b->vparams.len;
     for (int i = 0; i < n; i++) {
         const Param *p = i < b->tparams.len ? b->tparams.data[i] : b->vparams.data[i - b->tparams.len];
-        for (int k = 0; k < i; k++) {
-            const Param *q = k < b->tparams.len ? b->tparams.data[k] : b->vparams.data[k - b->tparams.len];
-            if (strcmp(p->id.name, q->id.name) == 0) {
-                Diag *g = diag_error(c->d, f, p->id.span, "redefined",
-                                     "block '%s' has two parameters named '%s'", b->id.name,
-                                     p->id.name);
-                diag_note(c->d, g, f, q->id.span, "the first '%s' is here", q->id.name);
-                break;
-            }
+        Entry *e = map_find(&seen, p->id.name);
+        if (e) {
+            Diag *g = diag_error(c->d, f, p->id.span, "redefined",
+                                 "block '%s' has two parameters named '%s'", b->id.name,
+                                 p->id.name);
+            diag_note(c->d, g, f, e->span, "the first '%s' is here", e->key);
+        } else {
+            map_put(c->a, &seen, p->id.name, NULL, f, p->id.span);
         }
     }
 }
 
 static void check_blocks(Ctx *c, const SourceFile *f) {
+    Map seen = {0}; /* Entry.block: the first block of each name */
     for (int i = 0; i < f->blocks.len; i++) {
         const Block *b = f->blocks.data[i];
         check_params(c, f, b);
         if (op_lookup(b->id.name) >= 0)
             diag_error(c->d, f, b->id.span, "redefined", "block '%s' has the name of an op",
                        b->id.name);
-        for (int k = 0; k < i; k++) {
-            const Block *o = f->blocks.data[k];
-            if (strcmp(o->id.name, b->id.name) == 0) {
-                Diag *g = diag_error(c->d, f, b->id.span, "redefined",
-                                     "block '%s' is already defined", b->id.name);
-                diag_note(c->d, g, f, o->id.span, "'%s' was first defined here", o->id.name);
-                break;
-            }
+        Entry *e = map_find(&seen, b->id.name);
+        if (e) {
+            Diag *g = diag_error(c->d, f, b->id.span, "redefined", "block '%s' is already defined",
+                                 b->id.name);
+            diag_note(c->d, g, f, e->block->id.span, "'%s' was first defined here",
+                      e->block->id.name);
+        } else {
+            map_slot(c->a, &seen, b->id.name)->block = b;
         }
     }
 }
@@ -1135,7 +1276,8 @@ Graph *resolve_network(Program *p, NetAst *net) {
     Ctx c = {.p = p, .a = p->arena, .d = p->diags, .g = g, .quiet_start = net->had_errors};
     if (net == net->file->networks.data[0])
         check_blocks(&c, net->file);
-    Scope top = {.prefix = "", .file = net->file};
+    CallScope body = {0};
+    Scope top = {.prefix = "", .local = &body.local, .counts = &body.counts, .file = net->file};
     walk(&c, &top, &net->stmts);
     if (g->inputs.len == 0 && !c.too_big && !c.quiet_start)
         diag_error(c.d, net->file, net->id.span, "syntax", "network '%s' has no input",

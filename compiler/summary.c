@@ -1,4 +1,5 @@
-/* summary.c: the layer table of `netc summary`, as text and JSON (CLI.md).
+/* summary.c: the layer table of `netc summary`, as text and JSON
+** (docs/netc.1, docs/getting-started.md, "The layer table").
 **
 ** The text follows Keras' model.summary(), one row per layer with the
 ** receptive field beside it, then the totals:

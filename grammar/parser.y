@@ -1,4 +1,5 @@
-/* parser.y: the grammar of LANGUAGE.md, building the syntax tree of netc.h.
+/* parser.y: the grammar of the .net language (docs/language.md), building
+** the syntax tree of netc.h.
 **
 ** A pure parser with locations, driven by the reentrant scanner of
 ** lexer.l. Every node it builds carries its Span. A syntax error is

@@ -16,8 +16,8 @@
 ** CMakeLists.txt) so that an absolute one does too: every import ends in an
 ** `import` error, deterministically.
 **
-** Besides crashes and sanitizer reports, the target checks what CLI.md
-** promises: every diagnostic has a message and a location inside its file,
+** Besides crashes and sanitizer reports, the target checks what netc
+** promises (docs/language.md, "Diagnostics and output"): every diagnostic has a message and a location inside its file,
 ** 1-based; the error count is the number of errors listed; and the JSON
 ** and SARIF outputs parse as JSON (with cJSON, which netc links anyway).
 ** A broken promise aborts, so the fuzzer keeps the input.

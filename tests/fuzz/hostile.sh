@@ -5,7 +5,7 @@
 #
 # Writes each hostile input into OUTDIR (they are large: a 1 MB name, 200,000
 # parentheses, 100,000 statements; they are generated, never committed), runs
-# `netc check` on it under a time limit, and requires what CLI.md promises of
+# `netc check` on it under a time limit, and requires what netc promises of
 # any input: exit status 1, at least one located error line
 # `FILE:LINE:COL: error:` on standard error (the expected message too, where
 # the case names one), and no crash, hang or sanitizer report. Nothing but

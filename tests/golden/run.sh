@@ -22,7 +22,9 @@
 # FILE.cmd is a golden case as above. If a directory holds make.sh, it is run
 # first to generate the binary inputs that cannot be committed as text, into
 # $NETC_GOLDEN_TMP (a fresh temporary directory if unset), and those are
-# checked too.
+# checked too; a generated NAME.net with a NAME.cmd in the directory is also
+# a golden case, run in the directory it was generated in (so the file name
+# in its diagnostics is NAME.net).
 #
 # Prints `N passed, N failed` alone on the last line; exits 1 if a case failed.
 
@@ -95,11 +97,18 @@ relpath() {
     esac
 }
 
-# Runs one .cmd case; writes what netc printed to $tmp/actual.
+# Runs one .cmd case; writes what netc printed to $tmp/actual. A case whose
+# NAME.net was written by make.sh runs in $gen, the directory it was
+# written to, where `@` is NAME.net.
 run_cmd() {
     cmd=$1
     base=${cmd%.cmd}
     net=$(relpath "$base.net")
+    dir=$root
+    if [ ! -f "$base.net" ] && [ -n "$gen" ] && [ -f "$gen/${base##*/}.net" ]; then
+        net=${base##*/}.net
+        dir=$gen
+    fi
     line=$(sed -n 1p "$cmd" | tr -d '\r')
     set -f
     set --
@@ -108,7 +117,7 @@ run_cmd() {
         set -- "$@" "$w"
     done
     set +f
-    $limit "$netc" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    (cd "$dir" && exec $limit "$netc" "$@") >"$tmp/out" 2>"$tmp/err" </dev/null
     status=$?
     {
         cat "$tmp/out"
@@ -228,6 +237,7 @@ for a in "$@"; do
     /*) ;;
     *) a=$start/$a ;;
     esac
+    gen=
     if [ -d "$a" ]; then
         if [ $bad = yes ] && [ -f "$a/make.sh" ]; then
             gen=${NETC_GOLDEN_TMP:-$tmp/generated}

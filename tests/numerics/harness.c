@@ -2,7 +2,8 @@
  *
  *   harness IN.npy [IN2.npy ...] -o OUT.npy [-o OUT2.npy ...]
  *
- * as the standalone binary of `netc build -o model` is called (CLI.md): reads
+ * as the standalone binary of `netc build -o model` is called (docs/build.md,
+ * "The standalone binary"): reads
  * each input from a float32 .npy file (any shape with the right element
  * count: (H, W, C), (1, H, W, C) or (n)), calls the network once, and writes
  * each output as a float32 .npy of shape (n).
@@ -14,8 +15,9 @@
  *      -DNETC_IN=MNIST_INPUT_SIZE -DNETC_OUT=MNIST_OUTPUT_SIZE \
  *      WORK/model.c harness.c -lm
  *
- * For a network with several inputs or outputs, whose size macros CLI.md does
- * not name, run.sh gives the sizes and the call instead:
+ * For a network with several inputs or outputs, which has no INPUT_SIZE and
+ * OUTPUT_SIZE macros (docs/build.md, "The generated C"), run.sh gives the
+ * sizes and the call instead:
  *
  *   -DNETC_NIN=2 -DNETC_NOUT=2 -DNETC_IN_SIZES={126,84} -DNETC_OUT_SIZES={84,3}
  *   -DNETC_CALL="net_run(in[0], in[1], out[0], out[1])"

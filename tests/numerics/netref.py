@@ -1,12 +1,12 @@
 """netref: a float64 PyTorch reference for `.net` networks.
 
-A small reader for the `.net` language (LANGUAGE.md) and an evaluator that
+A small reader for the `.net` language (docs/language.md) and an evaluator that
 runs the network with torch.nn.functional in float64, on NCHW tensors, with
 the weights of a PyTorch state_dict (layer name + .weight / .bias, batchnorm
 + .running_mean / .running_var). gen_fixtures.py uses it; it does not depend
 on netc.
 
-The evaluator follows LANGUAGE.md's rules and, where PyTorch's own pooling
+The evaluator follows netc's rules (docs/language.md) and, where PyTorch's own pooling
 cannot express them (asymmetric padding, TensorFlow SAME), computes pools
 from sums and cell counts (see pool2d below); gen_fixtures.py checks that
 this agrees with F.max_pool2d / F.avg_pool2d wherever PyTorch can express
@@ -435,7 +435,7 @@ def activation(x, act, alpha=0.01):
 def pool2d(x, kind, size, stride, pads, ceil, count_pad=True):
     """Max or average pool on NCHW x with per-side padding pads=(t,b,l,r).
 
-    Output size: LANGUAGE.md's formula (out_size).  The input is padded to
+    Output size: the formula of out_size below.  The input is padded to
     exactly the extent the windows cover, (out-1)*stride + k per axis: the
     declared padding at the start, and at the end whatever the windows reach
     (more than the declared end padding when ceil mode adds a partial window,

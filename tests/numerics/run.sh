@@ -6,7 +6,7 @@
 # For each fixture directory (tests/numerics/fixtures/NAME or
 # tests/numerics/examples/NAME, see README.md):
 #
-#   --emit=exe (the default): the standalone binary of CLI.md,
+#   --emit=exe (the default): the standalone binary (docs/build.md),
 #       NETC build MODEL.net --weights weights.safetensors -o WORK/NAME/model
 #       WORK/NAME/model input.npy -o WORK/NAME/out.npy
 #   --emit=c: the C source and header, compiled with harness.c,
@@ -24,7 +24,8 @@
 # holds model.ref (the .net path from the repository root) and seed: it is
 # built with --random-weights=SEED. A fixture without weights.safetensors (a
 # network without weights) is built with --random-weights=0, which gives it
-# no weights either, since CLI.md requires one of the two flags.
+# no weights either, since netc build requires one of the two flags
+# (docs/build.md, "Weights").
 #
 # Prints one line per fixture, `ok` or `FAIL` with the relative error (and
 # the first lines of the failing step's output), and `N passed, N failed`

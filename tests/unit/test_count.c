@@ -1,6 +1,6 @@
 /* test_count.c: parameters and multiply-accumulates (count.c).
 **
-** LANGUAGE.md, "Counting": conv kh·kw·(in/groups)·out (+out bias);
+** As Keras counts (count.c): conv kh·kw·(in/groups)·out (+out bias);
 ** depthwise kh·kw·C·m (+C·m); dense in·out (+out); batchnorm 4·C of which
 ** 2·C are not trainable. MACs: conv H'·W'·out·kh·kw·(in/groups), dense
 ** in·out, everything else 0. Every number below is worked out by hand.

@@ -1,12 +1,12 @@
 /* test_lint.c: the warnings (lint.c) and how they are configured.
 **
-** For every warning id of LANGUAGE.md's table: a minimal network where it
-** fires (its place, layer and message) and a near miss where it must not.
-** Then the configuration: WarnConfig's enabled and werror, the --rf-min
-** threshold, and `# netc: disable=ID` comments on a layer's line or the
-** line above.
+** For every warning id (docs/language.md, "Warnings"): a minimal network
+** where it fires (its place, layer and message) and a near miss where it
+** must not. Then the configuration: WarnConfig's enabled and werror, the
+** --rf-min threshold, and `# netc: disable=ID` comments after a layer's
+** statement or alone on the line above it.
 **
-** Message texts are LANGUAGE.md's where it gives them ("final layer
+** Message texts are the documented ones where docs give them ("final layer
 ** 'conv2d_3' sees only 7×7 of the 28×28 input", "maxpool2d 'maxpool2d_2'
 ** ignores the last row and column of its 11×11 input") and follow the forms
 ** of docs/language.md elsewhere.
@@ -15,7 +15,8 @@
 
 #include <string.h>
 
-/* LANGUAGE.md's first file, line for line. */
+/* docs/getting-started.md's first network (examples/seed.net), line for
+** line. */
 static const char *SEED =
     "# The convnet from \"Deep Learning with Python\", section 5.1, without pooling.\n"
     "network mnist_nopool {\n"
@@ -662,11 +663,9 @@ static void test_disable_same_line(void **state) {
     (void)state;
     TestNet *t = net("(8, 8, 1)",
                      "    c = conv2d(filters=1, kernel=1, stride=2);  # netc: disable=stride-gap\n"
-                     "\n"
                      "    d = conv2d(x, filters=1, kernel=1, stride=2);\n");
-    /* (d is not on the line just below the comment, which would count as
-    ** "the line just above" d) */
-    one(t, "stride-gap", 5, 5, "d", NULL);
+    /* a comment after code is for its own line: d, on the next, still warns */
+    one(t, "stride-gap", 4, 5, "d", NULL);
     tn_free(t);
 }
 
@@ -688,12 +687,51 @@ static void test_disable_at_call_site(void **state) {
     tn_free(t);
 }
 
+/* A path longer than any bound on it: 5,000 layers that never grow the
+** field. The note names the input it starts from and is placed there. */
+static void test_rf_coverage_long_path(void **state) {
+    (void)state;
+    Buf b = {0};
+    buf_puts(&b, "network n {\n    x = input(shape=(8, 8, 1));\n");
+    for (int i = 0; i < 5000; i++)
+        buf_puts(&b, "    relu();\n");
+    buf_puts(&b, "    flatten();\n}\n");
+    TestNet *t = tn_analyse(b.data, NULL);
+    buf_free(&b);
+    const Diag *d = tn_diag(t, "rf-coverage");
+    assert_non_null(d);
+    assert_string_equal(d->msg, "final layer 'relu_5000' sees only 1×1 of the 8×8 input");
+    assert_true(d->notes.len >= 1);
+    const Note *note = d->notes.data[0];
+    assert_string_equal(note->msg,
+                        "the field never grows: it stays 1×1 from 'x' to 'relu_5000'");
+    assert_int_equal(note->span.line, 2);
+    tn_free(t);
+}
+
+/* 10,000 comments, each for the layer on the next line, but one: that
+** layer alone warns, so each warning finds its own comment among them. */
+static void test_disable_many_comments(void **state) {
+    (void)state;
+    Buf b = {0};
+    buf_puts(&b, "network n {\n    x = input(shape=(8));\n");
+    for (int i = 0; i < 10000; i++)
+        buf_printf(&b, "    %s\n    a%d = relu(x);\n",
+                   i == 6000 ? "# no comment here" : "# netc: disable=unused", i);
+    buf_puts(&b, "    y = relu(x);\n    output y;\n}\n");
+    TestNet *t = tn_analyse(b.data, NULL);
+    buf_free(&b);
+    one(t, "unused", 3 + 2 * 6000 + 1, 5, "a6000", NULL);
+    tn_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rf_coverage_seed),
         cmocka_unit_test(test_rf_coverage_near_miss),
         cmocka_unit_test(test_rf_coverage_where),
         cmocka_unit_test(test_rf_coverage_note_two_inputs),
+        cmocka_unit_test(test_rf_coverage_long_path),
         cmocka_unit_test(test_rf_min),
         cmocka_unit_test(test_dropped_pixels_mnist),
         cmocka_unit_test(test_dropped_pixels_cases),
@@ -710,6 +748,7 @@ int main(void) {
         cmocka_unit_test(test_config_werror),
         cmocka_unit_test(test_disable_comments),
         cmocka_unit_test(test_disable_same_line),
+        cmocka_unit_test(test_disable_many_comments),
         cmocka_unit_test(test_disable_at_call_site),
     };
     return cmocka_run_group_tests_name("lint", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* test_parse.c: the scanner and the parser (grammar/, parse.c).
 **
-** Tokens as LANGUAGE.md's "Lexical structure" defines them, the grammar's
+** Tokens as docs/language.md ("Lexical") defines them, the grammar's
 ** productions as the syntax tree of netc.h records them, and syntax errors:
 ** each located at its line and column (columns count characters), worded
 ** "expected X, saw Y", recovered from at the next ';' or '}' so that every
@@ -409,7 +409,8 @@ static void test_comments(void **state) {
     tn_free(t);
 }
 
-/* `# netc: disable=ID,...` comments are recorded with their line. */
+/* `# netc: disable=ID,...` comments are recorded with their line, and
+** whether they are alone on it (then they are for the next line). */
 static void test_disable_comments_recorded(void **state) {
     (void)state;
     TestNet *t = tn_parse("network n {\n"
@@ -423,12 +424,15 @@ static void test_disable_comments_recorded(void **state) {
     assert_int_equal(t->file->suppress.len, 3);
     Suppress *s = t->file->suppress.data[0];
     assert_int_equal(s->line, 3);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "rf-coverage,unused");
     s = t->file->suppress.data[1];
     assert_int_equal(s->line, 4);
+    assert_false(s->own_line);
     assert_string_equal(s->ids, "stride-gap");
     s = t->file->suppress.data[2];
     assert_int_equal(s->line, 6);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "dropped-pixels");
     tn_free(t);
 }
@@ -875,6 +879,35 @@ static void test_invalid_utf8(void **state) {
     tn_free(t);
 }
 
+/* Forms that look like characters but are not UTF-8 (RFC 3629): a
+** surrogate, an overlong 3-byte form and a code point above U+10FFFF. Each
+** byte is an error of its own, and no message holds the raw bytes (which
+** would make the JSON document invalid). */
+static void test_utf8_not_characters(void **state) {
+    (void)state;
+    const char src[] = "network n {\n"
+                       "  x = input(shape=(4,4,1));\n"
+                       "  y = relu(\xED\xA0\x80);\n"
+                       "  z = relu(\xE0\x80\x80);\n"
+                       "  w = relu(\xF4\x90\x80\x80);\n"
+                       "}\n";
+    TestNet *t = tn_parse_len(src, sizeof src - 1);
+    assert_count(t, "syntax", 10);
+    Diag *e = tn_diag_at(t, 0);
+    assert_at(e, 3, 12);
+    assert_string_equal(e->msg, "invalid UTF-8 byte 0xED");
+    assert_string_equal(tn_diag_at(t, 1)->msg, "invalid UTF-8 byte 0xA0");
+    assert_at(tn_diag_at(t, 2), 3, 14);
+    e = tn_diag_at(t, 3);
+    assert_at(e, 4, 12);
+    assert_string_equal(e->msg, "invalid UTF-8 byte 0xE0");
+    e = tn_diag_at(t, 6);
+    assert_at(e, 5, 12);
+    assert_string_equal(e->msg, "invalid UTF-8 byte 0xF4");
+    assert_string_equal(tn_diag_at(t, 7)->msg, "invalid UTF-8 byte 0x90");
+    tn_free(t);
+}
+
 /* Each stray byte is one error at its own column: a continuation byte
 ** with no lead byte is not part of a character, so it is one column, like
 ** any other byte that is not UTF-8 (an editor shows each as one U+FFFD). */
@@ -919,6 +952,7 @@ static void test_tabs_and_crlf(void **state) {
     assert_int_equal(t->file->suppress.len, 1);
     Suppress *s = t->file->suppress.data[0];
     assert_int_equal(s->line, 3);
+    assert_true(s->own_line);
     assert_string_equal(s->ids, "rf-coverage");
     tn_free(t);
 }
@@ -1086,6 +1120,7 @@ int main(void) {
         cmocka_unit_test(test_binary_formats),
         cmocka_unit_test(test_binary_window),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_utf8_not_characters),
         cmocka_unit_test(test_columns_count_characters),
         cmocka_unit_test(test_stray_bytes_have_columns),
         cmocka_unit_test(test_tabs_and_crlf),

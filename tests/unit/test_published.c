@@ -14,7 +14,7 @@
 **   - '-' means no published number.
 **
 ** The counts of the table are also checked against a second, independent
-** derivation: the per-layer formulas of LANGUAGE.md worked through by hand
+** derivation: the per-layer formulas (count.c) worked through by hand
 ** for each network (the table below), so that a wrong row is caught too.
 */
 #include "helpers.h"

@@ -6,8 +6,8 @@
 ** each with its id and place: undefined, redefined, recursion, unknown-op,
 ** unknown-attribute, bad-attribute, missing-attribute.
 **
-** LANGUAGE.md ("Dataflow", "Ops", "Blocks") is the contract; where it leaves
-** room, docs/language.md ("Choices netc makes") is.
+** docs/language.md is the reference, above all its "Choices netc makes"
+** ("Names", "Values and attributes", "Blocks and imports").
 */
 #include "helpers.h"
 
@@ -112,7 +112,7 @@ static const char *TINY =
     "    y = relu(layer1.0);\n"
     "}\n";
 
-/* LANGUAGE.md's block example: the calls expand in place, their layers
+/* A block example: the calls expand in place, their layers
 ** prefixed with the call's name; the call's name is the returned tensor. */
 static void test_block_expansion(void **state) {
     (void)state;
@@ -594,7 +594,7 @@ static void test_default_outputs(void **state) {
     tn_free(t);
 }
 
-/* The attributes' defaults of LANGUAGE.md's op table. */
+/* The attributes' defaults of the op table (attrs.def, ops.def). */
 static void test_attribute_defaults(void **state) {
     (void)state;
     TestNet *t = tn_resolve("network n {\n"
@@ -969,6 +969,62 @@ static void test_output_in_block(void **state) {
     tn_free(t);
 }
 
+/* A large generated file: 2,000 blocks, each defined once and calling the
+** one before it (every 50th calls the first, so that calls do not nest more
+** than 100 deep), and a network of 5,000 calls. Every call
+** starts with no names (its generated names count from 1 again, a name of
+** the previous call is not visible), value parameters bind by name, and a
+** block defined twice is reported once, against the first definition.
+** Results only: that calls are cheap is measured in bench/. */
+static void test_many_blocks_and_calls(void **state) {
+    (void)state;
+    enum { NBLOCKS = 2000, NCALLS = 5000 };
+    Buf b = {0};
+    buf_puts(&b, "block b0(t, *, k = 1, f = 2) {\n"
+                 "    conv2d(t, filters=f, kernel=k);\n"
+                 "    conv2d(filters=f, kernel=k);\n"
+                 "    y = relu();\n"
+                 "    return y;\n"
+                 "}\n");
+    for (int i = 1; i < NBLOCKS; i++)
+        buf_printf(&b, "block b%d(t, *, f) {\n    y = b%d(t, f=f);\n    return y;\n}\n", i,
+                   i % 50 ? i - 1 : 0);
+    buf_puts(&b, "block b1(t) {\n    return t;\n}\n"); /* defined twice */
+    buf_puts(&b, "network n {\n    x = input(shape=(4, 4, 2));\n");
+    for (int i = 0; i < NCALLS; i++)
+        buf_printf(&b, "    c%d = b%d(x, f=%d);\n", i, i < NCALLS - 1 ? 0 : NBLOCKS - 1, 1 + i % 3);
+    buf_puts(&b, "}\n");
+    TestNet *t = tn_resolve(b.data, NULL);
+    buf_free(&b);
+    assert_count(t, "redefined", 1);
+    Diag *e = tn_diag(t, "redefined");
+    assert_string_equal(e->msg, "block 'b1' is already defined");
+    assert_int_equal(e->span.line, 4 * NBLOCKS + 3);
+    assert_int_equal(e->notes.len, 1);
+    assert_int_equal(((Note *)e->notes.data[0])->span.line, 7);
+    assert_int_equal(t->diags.list.len, 1);
+    /* the input, then three layers a call */
+    assert_int_equal(t->g->nodes.len, 1 + 3 * NCALLS);
+    Node *n = tn_must_node(t, "c4997.conv2d_1");
+    assert_int_equal(n->filters, 1 + 4997 % 3);
+    assert_ptr_equal(n->in[0], tn_must_node(t, "x"));
+    n = tn_must_node(t, "c4997.conv2d_2");
+    assert_ptr_equal(n->in[0], tn_must_node(t, "c4997.conv2d_1"));
+    assert_ptr_equal(tn_must_node(t, "c4997.y")->in[0], n);
+    assert_null(tn_node(t, "c4997.conv2d_3"));
+    /* the last call goes through b1999 to b1950, then b0 */
+    Buf name = {0};
+    buf_puts(&name, "c4999");
+    for (int i = 0; i < 50; i++)
+        buf_puts(&name, ".y");
+    buf_puts(&name, ".conv2d_2");
+    n = tn_must_node(t, name.data);
+    assert_int_equal(n->filters, 1 + 4999 % 3);
+    assert_int_equal(n->kernel[0], 1);
+    buf_free(&name);
+    tn_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generated_names),
@@ -999,6 +1055,7 @@ int main(void) {
         cmocka_unit_test(test_errors_in_blocks),
         cmocka_unit_test(test_duplicate_block_parameters),
         cmocka_unit_test(test_output_in_block),
+        cmocka_unit_test(test_many_blocks_and_calls),
     };
     return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);
 }

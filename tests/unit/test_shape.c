@@ -1,7 +1,7 @@
 /* test_shape.c: output shapes (shape.c).
 **
-** Every expected size below is worked out by hand from LANGUAGE.md's
-** formula: with effective kernel ke = d·(k − 1) + 1 and padding pb + pe,
+** Every expected size below is worked out by hand from the language's
+** formula (docs/language.md, "Shapes"): with effective kernel ke = d·(k − 1) + 1 and padding pb + pe,
 ** out = floor((H + pb + pe − ke) / s) + 1; `same` is TensorFlow's SAME
 ** (out = ceil(H / s), an odd total padding puts the extra row and column at
 ** the bottom and right); with ceil=true, PyTorch's rule: round up, then drop

@@ -19,13 +19,19 @@ printf "${head}"'    y = dense(units=4);\000 z = relu();\n}\n' >nul-byte.net
 printf '\000\000\000\000' >nul-only.net
 # Bytes that are not UTF-8: a lone 0xFF, a stray continuation byte, an
 # overlong encoding, a sequence cut short by the end of a line and one cut
-# short by the end of the file. (Surrogates and 3- and 4-byte overlong forms
-# are in ../pending/make.sh: netc takes them for characters.)
+# short by the end of the file.
 printf "${head}"'    y = dense(units=4);\377\n}\n' >invalid-utf8-ff.net
 printf "${head}"'    y = dense(\200units=4);\n}\n' >invalid-utf8-continuation.net
 printf "${head}"'    y = relu(\300\200);\n}\n' >invalid-utf8-overlong.net
 printf "${head}"'    y = relu();\342\202\n}\n' >invalid-utf8-cut-line.net
 printf "${head}"'    y = relu();\n}\n\342\202' >invalid-utf8-cut-eof.net
+# Forms that look like characters but are not UTF-8 (RFC 3629): a surrogate
+# (U+D800 as ED A0 80), an overlong 3-byte form (E0 80 80) and a code point
+# above U+10FFFF (F4 90 80 80). Quoted as characters, their bytes would make
+# the JSON document invalid.
+printf "${head}"'    y = relu(\355\240\200);\n}\n' >utf8-surrogate.net
+printf "${head}"'    y = relu(\340\200\200);\n}\n' >utf8-overlong-3.net
+printf "${head}"'    y = relu(\364\220\200\200);\n}\n' >utf8-above-10ffff.net
 # A byte-order mark before the first token (U+FEFF is not a token).
 printf '\357\273\277network n {\n    x = input(shape=(8));\n}\n' >bom.net
 # Control characters outside comments: ESC, DEL, form feed, vertical tab,
@@ -33,6 +39,12 @@ printf '\357\273\277network n {\n    x = input(shape=(8));\n}\n' >bom.net
 printf "${head}"'    y = \033[31mrelu();\n}\n' >control-escape.net
 printf "${head}"'    y = relu(\177);\n}\n' >control-del.net
 printf "${head}"'    y = relu();\f\v\b\n}\n' >control-mixed.net
+# Control characters and bidirectional overrides in comments, and an ESC in
+# an import's path: the quoted line and the message show them as <U+001B>
+# (the golden control-in-comment.expected), never as the raw bytes a
+# terminal would obey.
+printf 'network n {\n    x = input(shape=(8));    # \033[2J\033[31m red\n    y = dense(units=0);    # \033[1A\342\200\256 reversed\n}\n' >control-in-comment.net
+printf 'import "a\033[31mb.net";\nnetwork n {\n    x = input(shape=(8));\n}\n' >control-in-import.net
 # Old Mac line ends (CR only): one long line for netc.
 printf 'network n {\r    x = input(shape=(8));\r    y = dense(units=0);\r}\r' >cr-only.net
 # CRLF with an error on the last line, and without a final line end.
@@ -61,7 +73,11 @@ awk 'BEGIN { for (i = 0; i < 1000; i++) printf "network n%d {\n    x = input(sha
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n"; for (i = 0; i < 10000; i++) printf "    ) ( ;\n"; printf "}\n" }' >many-syntax-errors.net
 # A chain of 200 blocks, each calling the next: deeper than calls may nest.
 awk 'BEGIN { for (i = 0; i < 200; i++) printf "block b%d(x) {\n    y = b%d(x);\n    return y;\n}\n", i, i + 1; printf "block b200(x) {\n    y = relu(x);\n    return y;\n}\nnetwork n {\n    x = input(shape=(8));\n    z = b0();\n}\n" }' >deep-block-calls.net
-# 1,000 arguments to one call, 1,000 attributes, a tuple of 100,000 elements.
+# 1,000 arguments to one call, 1,000 attributes, a tuple of 100,000 elements
+# (quoted as its first 60 characters and '...': golden long-tuple.expected).
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n    s = add(x"; for (i = 0; i < 1000; i++) printf ", x"; printf ", nope);\n}\n" }' >many-arguments.net
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8));\n    y = dense(units=4"; for (i = 0; i < 1000; i++) printf ", a%d=%d", i, i; printf ");\n}\n" }' >many-attributes.net
 awk 'BEGIN { printf "network n {\n    x = input(shape=(8"; for (i = 0; i < 100000; i++) printf ", 8"; printf "));\n}\n" }' >long-tuple.net
+# A tuple nested 900 deep (under the parentheses' limit): the message quotes
+# its first 60 characters, as it does the long tuple's (golden .expected).
+awk 'BEGIN { printf "network n {\n    x = input(shape="; for (i = 0; i < 900; i++) printf "("; printf "8"; for (i = 0; i < 900; i++) printf ", 1)"; printf ");\n}\n" }' >nested-tuple.net
