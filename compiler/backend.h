@@ -68,6 +68,8 @@ static inline const TRef *step_inputs(const Step *s) {
 /* Builds the program; false (with errors in d) if it cannot. */
 bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
+/* The steps as text, one a line: the form the golden tests pin. */
+void lower_print(const Lowered *l, Buf *b);
 
 typedef struct BuildOptions {
     const char *out_c;       /* the .c file to write */
@@ -86,11 +88,11 @@ bool write_blob(const Lowered *l, const char *path);
 /*
 ** build.c: `netc build`
 */
-typedef enum { EMIT_C, EMIT_EXE } EmitKind;
+typedef enum { EMIT_C, EMIT_EXE, EMIT_STEPS } EmitKind;
 
 typedef struct BuildRequest {
     EmitKind kind;
-    const char *out;          /* -o */
+    const char *out;          /* -o; EMIT_STEPS: NULL or "-" for standard output */
     const char *weights;      /* --weights, or NULL for random weights */
     uint64_t seed;            /* --random-weights */
     bool allow_extra;         /* --allow-extra-weights */

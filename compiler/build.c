@@ -213,7 +213,18 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
     }
     weights_free(&ws);
     bool ok;
-    if (r->kind == EMIT_C) {
+    if (r->kind == EMIT_STEPS) {
+        Buf b = {0};
+        lower_print(&l, &b);
+        FILE *f = !r->out || strcmp(r->out, "-") == 0 ? stdout : fopen(r->out, "w");
+        ok = f && fwrite(b.data, 1, b.len, f) == b.len;
+        if (f && f != stdout)
+            ok = fclose(f) == 0 && ok;
+        if (!ok)
+            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", r->out,
+                       strerror(errno));
+        buf_free(&b);
+    } else if (r->kind == EMIT_C) {
         const char *stem = strip_ext(a, r->out);
         BuildOptions o = {.out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
                           .header_name = base_name(a, arena_printf(a, "%s.h", stem)),

@@ -371,3 +371,70 @@ void lower_free(Lowered *l) {
     memplan_free(&l->plan);
     memset(l, 0, sizeof *l);
 }
+
+/*
+** The lowered program as text (`netc build --emit=steps`), one step a line:
+**   INDEX KIND 'LAYER' IN -> OUT [window] [+ROLE 'LAYER']... <- INPUTS -> OUTPUT
+** The `+` items are the layers the step absorbed, in order: a batchnorm
+** folded into the weights (`+fold`), an activation applied as each output
+** is finished (`+act`), identities, a residual add. The golden tests
+** (tests/golden/steps) pin this text, so a fusion or fold that is lost shows.
+*/
+static const char *const kind_names[] = {
+    /* ORDER KernelKind */
+    "conv", "dense", "maxpool", "avgpool", "gmaxpool", "gavgpool", "affine",
+    "act", "add", "concat", "pad", "flatten", "copy"};
+
+static void print_ref(const Lowered *l, TRef r, Buf *b) {
+    if (r.input >= 0)
+        buf_printf(b, "input %s", ((const Node *)l->g->inputs.data[r.input])->name);
+    else
+        buf_printf(b, "a+%lld", (long long)r.off);
+}
+
+void lower_print(const Lowered *l, Buf *b) {
+    Arena *a = l->g->arena;
+    buf_printf(b, "network %s: %d steps, workspace %lld bytes, constants %lld floats\n",
+               l->g->name, l->nsteps, (long long)((l->plan.arena + 63) / 64 * 64),
+               (long long)l->nblob);
+    for (int k = 0; k < l->nsteps; k++) {
+        const Step *s = &l->steps[k];
+        const Node *n = s->node;
+        buf_printf(b, "%d %s '%s'", k, kind_names[s->kind], n->name);
+        if (n->nin && n->in[0]->shape.rank)
+            buf_printf(b, " %s -> %s", shape_text(a, &n->in[0]->shape),
+                       shape_text(a, &s->last->shape));
+        if (op_is_window(n->op) && n->op != OP_zeropad2d)
+            buf_printf(b, " k%lldx%lld s%lldx%lld", (long long)n->kernel[0],
+                       (long long)n->kernel[1], (long long)n->stride[0], (long long)n->stride[1]);
+        if (n->op == OP_depthwise_conv2d || (n->op == OP_conv2d && n->groups > 1))
+            buf_printf(b, " groups %lld", (long long)n->groups);
+        if (n->act != ACT_LINEAR && (s->kind == K_CONV || s->kind == K_DENSE))
+            buf_printf(b, " act %s", act_names[n->act]);
+        /* the absorbed layers, from the step's layer to its last */
+        for (const Node *u = n; u != s->last;) {
+            u = u->users.data[0];
+            Act act;
+            if (u->op == OP_batchnorm)
+                buf_printf(b, " +fold '%s'", u->name);
+            else if (is_act_op(u->op, &act))
+                buf_printf(b, " +act %s '%s'", act_names[act], u->name);
+            else
+                buf_printf(b, " +%s '%s'", op_info[u->op].name, u->name);
+        }
+        buf_puts(b, " <-");
+        const TRef *in = step_inputs(s);
+        for (int i = 0; i < s->nin; i++) {
+            buf_puts(b, i ? ", " : " ");
+            print_ref(l, in[i], b);
+        }
+        buf_puts(b, " -> ");
+        print_ref(l, s->out, b);
+        buf_putc(b, '\n');
+    }
+    for (int i = 0; i < l->g->outputs.len; i++) {
+        buf_printf(b, "output '%s' ", ((const Node *)l->g->outputs.data[i])->name);
+        print_ref(l, l->outputs[i], b);
+        buf_putc(b, '\n');
+    }
+}
