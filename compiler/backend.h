@@ -38,6 +38,25 @@ typedef enum {
     K_COPY      /* an identity that could not share its input's buffer */
 } KernelKind;
 
+/* How a conv or dense step computes (docs/build.md, "Kernel strategies").
+** The fast strategies read weights packed for them by lower.c; anything they
+** cannot handle keeps S_GENERIC, the per-pixel kernel that takes any shape.
+** ORDER Strategy (strategy_names in lower.c) */
+typedef enum {
+    S_GENERIC,   /* per output pixel, an axpy over the output channels */
+    S_DIRECT,    /* register tiles of pixels x 64 channels, weights
+                 ** [F/64][kh][kw][C][64], channels blocked so a block's
+                 ** weights stay in the L2 cache */
+    S_GEMM,      /* 1x1, stride 1, no padding: S_DIRECT over all pixels as
+                 ** one row, i.e. a packed GEMM */
+    S_DEPTHWISE, /* one input channel per output: tiles of pixels x one
+                 ** vector of channels, weights [kh][kw][C] */
+    S_GEMV       /* dense: weights [out/64][in][64], 64 outputs in registers */
+} Strategy;
+
+/* The direct kernel's output channels per packed block. */
+#define NETC_BLOCK 64
+
 typedef struct Step {
     KernelKind kind;
     const Node *node; /* the layer whose attributes it uses */
@@ -49,6 +68,10 @@ typedef struct Step {
     Act act;     /* the fused activation (K_CONV, K_DENSE, K_AFFINE, K_ACT) */
     float alpha; /* leaky_relu's slope */
     int64_t w, b; /* offsets into the blob, in floats; -1: none */
+    Strategy strategy; /* K_CONV, K_DENSE */
+    int64_t cblock;    /* S_DIRECT, S_GEMM: input channels per block */
+    const Node *res_node; /* a residual add fused into the step, or NULL */
+    TRef res;             /* the add's other input, added before act */
 } Step;
 
 typedef struct Lowered {
@@ -65,7 +88,9 @@ static inline const TRef *step_inputs(const Step *s) {
     return s->ins ? s->ins : s->in;
 }
 
-/* Builds the program; false (with errors in d) if it cannot. */
+/* Builds the program; false (with errors in d) if it cannot. With ws NULL
+** only the steps are made: the constants are laid out, not computed (blob
+** stays NULL), for --emit=steps. */
 bool lower(const Graph *g, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
 /* The steps as text, one a line: the form the golden tests pin. */

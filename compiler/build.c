@@ -105,6 +105,45 @@ static int split_words(Arena *a, const char *s, char **out, int max) {
     return n;
 }
 
+/* Runs argv with its output thrown away; true if it exits 0. */
+static bool run_quiet(char *const *argv) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        FILE *null = freopen("/dev/null", "w", stdout);
+        if (!null || !freopen("/dev/null", "w", stderr))
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The default flags: -O3, and -march=native when the compiler takes it (a
+** binary built by netc runs where it is built, unless NETC_CFLAGS says
+** otherwise; docs/build.md). */
+static const char *default_cflags(Arena *a, const char *cc, const char *dir) {
+    const char *probe = arena_printf(a, "%s/probe.c", dir);
+    if (!write_bytes(probe, "int netc_probe;\n", 16))
+        return "-O3";
+    char *argv[24];
+    int n = split_words(a, cc, argv, 16);
+    argv[n++] = "-march=native";
+    argv[n++] = "-c";
+    argv[n++] = (char *)probe;
+    argv[n++] = "-o";
+    argv[n++] = arena_printf(a, "%s/probe.o", dir);
+    argv[n] = NULL;
+    return run_quiet(argv) ? "-O3 -march=native" : "-O3";
+}
+
 static bool build_exe(const Lowered *l, const char *out, Diags *d) {
     Arena *a = l->g->arena;
     char tmpl[] = "/tmp/netc-build-XXXXXX";
@@ -172,7 +211,8 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
         const char *cflags = getenv("NETC_CFLAGS");
         char *argv[128];
         int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
-        n += split_words(a, cflags && *cflags ? cflags : "-O3", argv + n, 32);
+        n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
+                         argv + n, 32);
         argv[n++] = "-std=c99";
         argv[n++] = "-I";
         argv[n++] = dir;
@@ -200,6 +240,24 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
 int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
     Arena *a = g->arena;
     WeightSet ws = {0};
+    if (r->kind == EMIT_STEPS) {
+        /* the steps do not depend on the weights' values */
+        Lowered l;
+        if (!lower(g, NULL, d, &l))
+            return 1;
+        Buf b = {0};
+        lower_print(&l, &b);
+        FILE *f = !r->out || strcmp(r->out, "-") == 0 ? stdout : fopen(r->out, "w");
+        bool ok = f && fwrite(b.data, 1, b.len, f) == b.len;
+        if (f && f != stdout)
+            ok = fclose(f) == 0 && ok;
+        if (!ok)
+            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", r->out,
+                       strerror(errno));
+        buf_free(&b);
+        lower_free(&l);
+        return ok ? 0 : 1;
+    }
     if (r->weights) {
         if (!weights_load(g, r->weights, r->allow_extra, d, &ws))
             return 1;
@@ -213,18 +271,7 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
     }
     weights_free(&ws);
     bool ok;
-    if (r->kind == EMIT_STEPS) {
-        Buf b = {0};
-        lower_print(&l, &b);
-        FILE *f = !r->out || strcmp(r->out, "-") == 0 ? stdout : fopen(r->out, "w");
-        ok = f && fwrite(b.data, 1, b.len, f) == b.len;
-        if (f && f != stdout)
-            ok = fclose(f) == 0 && ok;
-        if (!ok)
-            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", r->out,
-                       strerror(errno));
-        buf_free(&b);
-    } else if (r->kind == EMIT_C) {
+    if (r->kind == EMIT_C) {
         const char *stem = strip_ext(a, r->out);
         BuildOptions o = {.out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
                           .header_name = base_name(a, arena_printf(a, "%s.h", stem)),

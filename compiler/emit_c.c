@@ -436,6 +436,354 @@ static void emit_flatten(const Emit *e, const Step *s, int k) {
     buf_puts(b, "}\n\n");
 }
 
+/*
+** The fast strategies (lower.c chooses them; docs/build.md describes them).
+** Their kernels work on vectors of NETC_VL floats: AVX-512, AVX with FMA,
+** SSE2 or NEON intrinsics where the C compiler targets them, plain floats
+** elsewhere, so the same C is right on every target and fast on these. A
+** tile of NETC_RP output pixels x NETC_NB channels is held in registers
+** (NETC_NV vectors a pixel); its weights are one contiguous run per input
+** channel, packed at build time in the order the tile reads them.
+*/
+static const char *vector_prelude =
+    "/* Vectors (netc's fast kernels): NETC_VL floats, a tile of NETC_RP pixels\n"
+    "** x NETC_NV vectors in registers. Without a known vector unit: floats. */\n"
+    "#if defined(__AVX512F__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <immintrin.h>\n"
+    "typedef __m512 netc_v;\n"
+    "#define NETC_VL 16\n#define NETC_NV 4\n"
+    "#define netc_ld(p) _mm512_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm512_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm512_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm512_fmadd_ps(a, b, c)\n"
+    "#define netc_add(a, b) _mm512_add_ps(a, b)\n"
+    "#elif defined(__AVX__) && defined(__FMA__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <immintrin.h>\n"
+    "typedef __m256 netc_v;\n"
+    "#define NETC_VL 8\n#define NETC_NV 2\n"
+    "#define netc_ld(p) _mm256_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm256_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm256_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm256_fmadd_ps(a, b, c)\n"
+    "#define netc_add(a, b) _mm256_add_ps(a, b)\n"
+    "#elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(NETC_NO_VECTOR)\n"
+    "#include <arm_neon.h>\n"
+    "typedef float32x4_t netc_v;\n"
+    "#define NETC_VL 4\n#define NETC_NV 4\n"
+    "#define netc_ld(p) vld1q_f32(p)\n"
+    "#define netc_st(p, v) vst1q_f32(p, v)\n"
+    "#define netc_set1(x) vdupq_n_f32(x)\n"
+    "#define netc_fma(a, b, c) vfmaq_f32(c, a, b)\n"
+    "#define netc_add(a, b) vaddq_f32(a, b)\n"
+    "#elif defined(__SSE2__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <emmintrin.h>\n"
+    "typedef __m128 netc_v;\n"
+    "#define NETC_VL 4\n#define NETC_NV 2\n"
+    "#define netc_ld(p) _mm_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c)\n"
+    "#define netc_add(a, b) _mm_add_ps(a, b)\n"
+    "#else\n"
+    "typedef float netc_v;\n"
+    "#define NETC_VL 1\n#define NETC_NV 4\n"
+    "#define netc_ld(p) (*(p))\n"
+    "#define netc_st(p, v) (*(p) = (v))\n"
+    "#define netc_set1(x) (x)\n"
+    "#define netc_fma(a, b, c) ((a) * (b) + (c))\n"
+    "#define netc_add(a, b) ((a) + (b))\n"
+    "#endif\n"
+    "#define NETC_NB (NETC_NV * NETC_VL)\n\n";
+
+static const char *vector_part =
+    "/* Stores the first n floats of a vector. */\n"
+    "static void netc_st_part(float *p, netc_v v, long n)\n{\n"
+    "    float t[NETC_VL];\n"
+    "    int i, m = n <= 0 ? 0 : n >= NETC_VL ? NETC_VL : (int)n;\n"
+    "    netc_st(t, v);\n"
+    "    for (i = 0; i < m; i++) p[i] = t[i];\n}\n\n";
+
+static const char *vector_load_part =
+    "/* Loads n floats into a vector, zeros after them. */\n"
+    "static netc_v netc_ld_part(const float *p, long n)\n{\n"
+    "    float t[NETC_VL];\n    long i;\n"
+    "    for (i = 0; i < NETC_VL; i++) t[i] = i < n ? p[i] : 0.0f;\n"
+    "    return netc_ld(t);\n}\n\n";
+
+static bool uses_strategy(const Lowered *l, Strategy st) {
+    for (int i = 0; i < l->nsteps; i++)
+        if ((l->steps[i].kind == K_CONV || l->steps[i].kind == K_DENSE) &&
+            l->steps[i].strategy == st)
+            return true;
+    return false;
+}
+
+/* Applies act to `n` (a C expression) floats at `v`, in place. */
+static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *n, const char *ind) {
+    switch (act) {
+    case ACT_LINEAR:
+    case ACT_SOFTMAX: /* never here: the blocked kernels do not take it */
+        return;
+    case ACT_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : 0.0f;\n", ind, n, v,
+                   v, v);
+        return;
+    case ACT_RELU6:
+        buf_printf(b,
+                   "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? (%s[i] < 6.0f ? %s[i] : "
+                   "6.0f) : 0.0f;\n",
+                   ind, n, v, v, v, v);
+        return;
+    case ACT_SIGMOID:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = 1.0f / (1.0f + expf(-%s[i]));\n", ind, n,
+                   v, v);
+        return;
+    case ACT_TANH:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = tanhf(%s[i]);\n", ind, n, v, v);
+        return;
+    case ACT_LEAKY_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : %a * %s[i];\n", ind,
+                   n, v, v, v, (double)alpha, v);
+        return;
+    }
+}
+
+/* The geometry the direct kernel sees: S_GEMM is one row of H·W pixels. */
+static Win fast_window(const Step *s) {
+    Win w = window(s);
+    if (s->strategy == S_GEMM) {
+        w.W = w.OW = w.H * w.W;
+        w.H = w.OH = 1;
+    }
+    return w;
+}
+
+/* The direct tile of np pixels: out[p][c0 + j] for j < nc (<= NETC_NB),
+** from input channels [c0, c1) (all of them when cblock is C). `first`:
+** start from the bias, else from the partial sums in out; `last`: add the
+** residual and apply the activation. The input pixel of kernel cell
+** (kh, kw) for tile pixel p is in[xb + ((kh·DH)·W + p·SW + kw·DW)·C]. */
+static void emit_direct_tile(const Emit *e, const Step *s, int k, int np) {
+    Buf *b = e->b;
+    Win w = fast_window(s);
+    bool blocked = s->cblock < w.C, res = s->res_node != NULL;
+    buf_printf(b,
+               "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
+               "wt, const float *restrict bias, float *restrict o, const float *restrict r, long "
+               "kh0, long kh1, long kw0, long kw1, long c0, long c1, int first, int last, long nc)\n{\n",
+               k, np);
+    buf_printf(b, "    netc_v acc[%d][NETC_NV];\n    long p, v, kh, kw, c, i;\n", np);
+    buf_printf(b, "    for (p = 0; p < %d; p++)\n        for (v = 0; v < NETC_NV; v++)\n", np);
+    buf_printf(b, "            acc[p][v] = first ? netc_ld(bias + v * NETC_VL) : "
+                  "netc_ld_part(o + p * %lld + v * NETC_VL, nc - v * NETC_VL);\n",
+               (long long)w.F);
+    buf_puts(b, "    for (kh = kh0; kh < kh1; kh++)\n        for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "            const float *restrict x = in + xb + (kh * %lld + kw * %lld) * %lld;\n",
+               (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
+    buf_printf(b, "            const float *restrict wk = wt + (kh * %lld + kw) * %lld;\n",
+               (long long)w.KW, (long long)(w.C * NETC_BLOCK));
+    if (blocked)
+        buf_puts(b, "            for (c = c0; c < c1; c++) {\n");
+    else
+        buf_printf(b, "            for (c = 0; c < %lld; c++) {\n", (long long)w.C);
+    buf_puts(b, "                netc_v wv[NETC_NV];\n");
+    buf_printf(b, "                for (v = 0; v < NETC_NV; v++) wv[v] = netc_ld(wk + c * %d + v * NETC_VL);\n",
+               NETC_BLOCK);
+    buf_printf(b, "                for (p = 0; p < %d; p++) {\n", np);
+    buf_printf(b, "                    const netc_v xv = netc_set1(x[p * %lld + c]);\n",
+               (long long)(w.SW * w.C));
+    buf_puts(b, "                    for (v = 0; v < NETC_NV; v++) acc[p][v] = netc_fma(xv, wv[v], acc[p][v]);\n");
+    buf_puts(b, "                }\n            }\n        }\n");
+    if (res)
+        buf_printf(b,
+                   "    if (last)\n        for (p = 0; p < %d; p++)\n            for (v = 0; v < NETC_NV; v++)\n"
+                   "                acc[p][v] = netc_add(acc[p][v], netc_ld_part(r + p * %lld + v * NETC_VL, nc - v * NETC_VL));\n",
+                   np, (long long)w.F);
+    buf_printf(b, "    for (p = 0; p < %d; p++) {\n        float *restrict op = o + p * %lld;\n", np,
+               (long long)w.F);
+    buf_puts(b, "        for (v = 0; v < NETC_NV; v++) {\n"
+                "            if (nc - v * NETC_VL >= NETC_VL) netc_st(op + v * NETC_VL, acc[p][v]);\n"
+                "            else if (nc > v * NETC_VL) netc_st_part(op + v * NETC_VL, acc[p][v], nc - v * NETC_VL);\n"
+                "        }\n");
+    if (s->act != ACT_LINEAR) {
+        buf_puts(b, "        if (last) {\n");
+        emit_act_n(b, s->act, s->alpha, "op", "nc", "            ");
+        buf_puts(b, "        }\n");
+    }
+    buf_puts(b, "    }\n    (void)i; (void)r; (void)c0; (void)c1; (void)last;\n}\n\n");
+}
+
+/* The depthwise tile of np pixels, all channels, one vector at a time. */
+static void emit_dw_tile(const Emit *e, const Step *s, int k, int np) {
+    Buf *b = e->b;
+    Win w = window(s);
+    bool res = s->res_node != NULL;
+    buf_printf(b,
+               "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
+               "wt, const float *restrict bias, float *restrict o, const float *restrict r, long "
+               "kh0, long kh1, long kw0, long kw1)\n{\n",
+               k, np);
+    buf_printf(b, "    long p, kh, kw, c, i;\n");
+    buf_printf(b, "    for (c = 0; c < %lld; c += NETC_VL) {\n", (long long)w.C);
+    buf_printf(b, "        netc_v acc[%d];\n", np);
+    buf_printf(b, "        for (p = 0; p < %d; p++) acc[p] = netc_ld(bias + c);\n", np);
+    buf_puts(b, "        for (kh = kh0; kh < kh1; kh++)\n            for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "                const float *restrict x = in + xb + (kh * %lld + kw * %lld) * %lld + c;\n",
+               (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
+    buf_printf(b, "                const netc_v wv = netc_ld(wt + (kh * %lld + kw) * %lld + c);\n",
+               (long long)w.KW, (long long)w.C);
+    buf_printf(b, "                for (p = 0; p < %d; p++) acc[p] = netc_fma(netc_ld(x + p * %lld), wv, acc[p]);\n",
+               np, (long long)(w.SW * w.C));
+    buf_puts(b, "            }\n");
+    buf_printf(b, "        for (p = 0; p < %d; p++) netc_st(o + p * %lld + c, %s);\n", np,
+               (long long)w.C, res ? arena_printf(e->l->g->arena, "netc_add(acc[p], netc_ld(r + p * %lld + c))", (long long)w.C) : "acc[p]");
+    buf_puts(b, "    }\n");
+    if (s->act != ACT_LINEAR) {
+        buf_printf(b, "    for (p = 0; p < %d; p++) {\n        float *restrict op = o + p * %lld;\n", np,
+                   (long long)w.C);
+        emit_act_n(b, s->act, s->alpha, "op", arena_printf(e->l->g->arena, "%lld", (long long)w.C), "        ");
+        buf_puts(b, "    }\n");
+    }
+    buf_puts(b, "    (void)i; (void)r;\n}\n\n");
+}
+
+/* The tile sizes a row needs: the main one, the rest of the interior, and
+** single pixels at the borders. */
+#define FAST_RP 6
+
+static void emit_fast_conv(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    Win w = fast_window(s);
+    bool dw = s->strategy == S_DEPTHWISE, res = s->res_node != NULL;
+    int64_t lo, hi;
+    interior(&w, &lo, &hi);
+    int64_t rem = (hi - lo) % FAST_RP;
+    bool need[FAST_RP + 1] = {false};
+    if (hi - lo >= FAST_RP)
+        need[FAST_RP] = true;
+    if (rem)
+        need[rem] = true;
+    if (lo > 0 || hi < w.OW)
+        need[1] = true;
+    for (int np = 1; np <= FAST_RP; np++)
+        if (need[np]) {
+            if (dw)
+                emit_dw_tile(e, s, k, np);
+            else
+                emit_direct_tile(e, s, k, np);
+        }
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               res ? ", const float *restrict r" : "");
+    buf_puts(b, "    long oh, ow;\n");
+    if (!res)
+        buf_puts(b, "    const float *restrict r = 0;\n");
+    const char *cargs = "";
+    if (!dw) {
+        int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK;
+        int64_t ncb = (w.C + s->cblock - 1) / s->cblock;
+        buf_puts(b, "    long fb, h, cb;\n");
+        buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+        buf_printf(b, "    for (h = 0; h < %d / NETC_NB; h++)\n", NETC_BLOCK);
+        buf_printf(b, "    for (cb = 0; cb < %lld; cb++) {\n", (long long)ncb);
+        buf_printf(b, "        const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
+                   NETC_BLOCK, (long long)w.F, (long long)w.F);
+        buf_printf(b, "        const long k0 = cb * %lld, k1 = k0 + %lld < %lld ? k0 + %lld : %lld;\n",
+                   (long long)s->cblock, (long long)s->cblock, (long long)w.C,
+                   (long long)s->cblock, (long long)w.C);
+        buf_printf(b, "        const float *restrict wt = NETC_W + %lld + fb * %lld + h * NETC_NB;\n",
+                   (long long)s->w, (long long)(w.KH * w.KW * w.C * NETC_BLOCK));
+        buf_printf(b, "        const float *restrict bias = NETC_W + %lld + c0;\n", (long long)s->b);
+        buf_printf(b, "        const int first = cb == 0, last = cb == %lld;\n", (long long)(ncb - 1));
+        buf_puts(b, "        if (c0 >= " );
+        buf_printf(b, "%lld) continue;\n", (long long)w.F);
+        cargs = ", k0, k1, first, last, nc";
+    } else {
+        buf_puts(b, "    {\n        const long c0 = 0;\n");
+        buf_printf(b, "        const float *restrict wt = NETC_W + %lld;\n", (long long)s->w);
+        buf_printf(b, "        const float *restrict bias = NETC_W + %lld;\n", (long long)s->b);
+    }
+    buf_printf(b, "        for (oh = 0; oh < %lld; oh++) {\n", (long long)w.OH);
+    buf_printf(b, "            const long ih0 = oh * %lld - %lld;\n", (long long)w.SH, (long long)w.PT);
+    buf_printf(b, "            const long kh0 = ih0 < 0 ? (-ih0 + %lld) / %lld : 0;\n",
+               (long long)(w.DH - 1), (long long)w.DH);
+    buf_printf(b, "            long kh1 = (%lld - ih0 + %lld) / %lld;\n", (long long)w.H,
+               (long long)(w.DH - 1), (long long)w.DH);
+    buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
+    buf_printf(b, "            const float *restrict rrow = r ? r + oh * %lld + c0 : 0;\n",
+               (long long)(w.OW * w.F));
+    buf_printf(b, "            if (kh1 > %lld) kh1 = %lld;\n", (long long)w.KH, (long long)w.KH);
+    const char *border =
+        "                const long iw0 = ow * %lld - %lld;\n"
+        "                const long kw0 = iw0 < 0 ? (-iw0 + %lld) / %lld : 0;\n"
+        "                long kw1 = (%lld - iw0 + %lld) / %lld;\n"
+        "                if (kw1 > %lld) kw1 = %lld;\n"
+        "                netc_t%d_1(in, ih0 * %lld + iw0 * %lld, wt, bias, orow + ow * %lld, rrow ? rrow + ow * %lld : 0, kh0, kh1, kw0, kw1%s);\n";
+    for (int part = 0; part < 3; part++) {
+        if (part == 1) {
+            if (hi <= lo)
+                continue;
+            const char *call =
+                "netc_t%d_%d(in, ih0 * %lld + (ow * %lld - %lld) * %lld, wt, bias, orow + ow * %lld, "
+                "rrow ? rrow + ow * %lld : 0, kh0, kh1, 0, %lld%s);\n";
+            if (hi - lo >= FAST_RP) {
+                buf_printf(b, "            for (ow = %lld; ow + %d <= %lld; ow += %d)\n                ",
+                           (long long)lo, FAST_RP, (long long)hi, FAST_RP);
+                buf_printf(b, call, k, FAST_RP, (long long)(w.W * w.C), (long long)w.SW,
+                           (long long)w.PL, (long long)w.C, (long long)w.F, (long long)w.F,
+                           (long long)w.KW, cargs);
+            }
+            if (rem) {
+                buf_printf(b, "            ow = %lld;\n            ", (long long)(hi - rem));
+                buf_printf(b, call, k, (int)rem, (long long)(w.W * w.C), (long long)w.SW,
+                           (long long)w.PL, (long long)w.C, (long long)w.F, (long long)w.F,
+                           (long long)w.KW, cargs);
+            }
+            continue;
+        }
+        int64_t a = part ? hi : 0, z = part ? w.OW : lo;
+        if (z <= a)
+            continue;
+        buf_printf(b, "            for (ow = %lld; ow < %lld; ow++) {\n", (long long)a, (long long)z);
+        buf_printf(b, border, (long long)w.SW, (long long)w.PL, (long long)(w.DW - 1),
+                   (long long)w.DW, (long long)w.W, (long long)(w.DW - 1), (long long)w.DW,
+                   (long long)w.KW, (long long)w.KW, k, (long long)(w.W * w.C), (long long)w.C,
+                   (long long)w.F, (long long)w.F, cargs);
+        buf_puts(b, "            }\n");
+    }
+    buf_puts(b, "        }\n    }\n}\n\n");
+}
+
+/* Dense as a matrix-vector product: NETC_NB outputs in registers, the
+** weights [out/64][in][64] read once, in order. */
+static void emit_gemv(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    int64_t in = s->node->in[0]->shape.d[0], out = s->node->shape.d[0];
+    int64_t nfb = (out + NETC_BLOCK - 1) / NETC_BLOCK;
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_puts(b, "    long fb, h, i, v;\n");
+    buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+    buf_printf(b, "        for (h = 0; h < %d / NETC_NB; h++) {\n", NETC_BLOCK);
+    buf_printf(b, "            const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
+               NETC_BLOCK, (long long)out, (long long)out);
+    buf_printf(b, "            const float *restrict wt = NETC_W + %lld + fb * %lld + h * NETC_NB;\n",
+               (long long)s->w, (long long)(in * NETC_BLOCK));
+    buf_puts(b, "            netc_v acc[NETC_NV];\n");
+    buf_printf(b, "            if (c0 >= %lld) continue;\n", (long long)out);
+    buf_printf(b, "            for (v = 0; v < NETC_NV; v++) acc[v] = netc_ld(NETC_W + %lld + c0 + v * NETC_VL);\n",
+               (long long)s->b);
+    buf_printf(b, "            for (i = 0; i < %lld; i++) {\n", (long long)in);
+    buf_puts(b, "                const netc_v xv = netc_set1(in[i]);\n");
+    buf_printf(b, "                for (v = 0; v < NETC_NV; v++) acc[v] = netc_fma(xv, netc_ld(wt + i * %d + v * NETC_VL), acc[v]);\n",
+               NETC_BLOCK);
+    buf_puts(b, "            }\n");
+    buf_puts(b, "            for (v = 0; v < NETC_NV; v++) {\n"
+                "                if (nc - v * NETC_VL >= NETC_VL) netc_st(out + c0 + v * NETC_VL, acc[v]);\n"
+                "                else if (nc > v * NETC_VL) netc_st_part(out + c0 + v * NETC_VL, acc[v], nc - v * NETC_VL);\n"
+                "            }\n        }\n");
+    emit_act(b, s->act, s->alpha, "out", out, "    ");
+    buf_puts(b, "}\n\n");
+}
+
 static void emit_step_fn(const Emit *e, const Step *s, int k) {
     const Node *n = s->node;
     Buf *b = e->b;
@@ -448,14 +796,20 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
     buf_puts(b, " */\n");
     switch (s->kind) {
     case K_CONV:
-        emit_conv(e, s, k);
+        if (s->strategy == S_GENERIC)
+            emit_conv(e, s, k);
+        else
+            emit_fast_conv(e, s, k);
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
         emit_pool(e, s, k);
         break;
     case K_DENSE:
-        emit_dense(e, s, k);
+        if (s->strategy == S_GEMV)
+            emit_gemv(e, s, k);
+        else
+            emit_dense(e, s, k);
         break;
     case K_GMAXPOOL:
     case K_GAVGPOOL:
@@ -501,6 +855,13 @@ static void emit_call(const Emit *e, const Step *s, int k) {
                    (long long)elems(&s->node->shape));
         return;
     case K_CONV:
+        if (s->res_node) {
+            buf_printf(b, "    netc_step%d(%s, %s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out),
+                       ptr(e, s->res));
+            return;
+        }
+        buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
+        return;
     case K_DENSE:
     case K_MAXPOOL:
     case K_AVGPOOL:
@@ -642,6 +1003,13 @@ static void emit_source(const Emit *e, Buf *b) {
                  "    for (i = 1; i < n; i++) m = v[i] > m ? v[i] : m;\n"
                  "    for (i = 0; i < n; i++) { v[i] = expf(v[i] - m); s += v[i]; }\n"
                  "    for (i = 0; i < n; i++) v[i] /= s;\n}\n\n");
+    bool direct = uses_strategy(l, S_DIRECT) || uses_strategy(l, S_GEMM);
+    if (direct || uses_strategy(l, S_DEPTHWISE) || uses_strategy(l, S_GEMV))
+        buf_puts(b, vector_prelude);
+    if (direct || uses_strategy(l, S_GEMV))
+        buf_puts(b, vector_part);
+    if (direct)
+        buf_puts(b, vector_load_part);
     for (int k = 0; k < l->nsteps; k++)
         emit_step_fn(e, &l->steps[k], k);
     buf_printf(b, "void %s_run_ws", e->prefix);

@@ -45,11 +45,12 @@ static bool same_buffer(const Lower *L, const Node *a, const Node *b) {
     return L->l->plan.buffer[a->id] == L->l->plan.buffer[b->id];
 }
 
-/* Space for n floats in the blob, 16-float aligned; returns the offset. */
+/* Space for n floats in the blob, 16-float aligned; returns the offset.
+** Without weights (the steps only) nothing is stored, only counted. */
 static int64_t blob_alloc(Lower *L, int64_t n) {
     Lowered *l = L->l;
     int64_t at = (l->nblob + 15) / 16 * 16;
-    if (at + n > L->cap) {
+    if (L->ws && at + n > L->cap) {
         int64_t cap = L->cap ? L->cap : 1024;
         while (cap < at + n)
             cap *= 2;
@@ -166,12 +167,43 @@ static void bn_affine(const Node *bn, const NodeWeights *w, int64_t c, double *s
     *shift = (double)w->bias[c] - (double)w->mean[c] * s;
 }
 
+/* The strategy for a conv or dense (docs/build.md, "Kernel strategies").
+** A softmax over the channels needs every channel of a pixel at once, which
+** the blocked kernels do not have: those layers stay generic. */
+static Strategy choose_strategy(const Node *n, Act act) {
+    if (n->op == OP_dense)
+        return S_GEMV;
+    if (act == ACT_SOFTMAX)
+        return S_GENERIC;
+    int64_t C = n->in[0]->shape.d[2], F = n->shape.d[2], G = n->groups;
+    if (G == 1) {
+        if (n->kernel[0] == 1 && n->kernel[1] == 1 && n->stride[0] == 1 && n->stride[1] == 1 &&
+            !n->pad[0] && !n->pad[1] && !n->pad[2] && !n->pad[3])
+            return S_GEMM;
+        return S_DIRECT;
+    }
+    /* depthwise, multiplier 1, whole vectors of channels (a vector holds at
+    ** most 16 floats) */
+    if (G == C && F == C && C % 16 == 0)
+        return S_DEPTHWISE;
+    return S_GENERIC;
+}
+
+/* Input channels per block of the direct kernel: a block's weights for
+** NETC_BLOCK outputs (kh·kw·cblock·64 floats) stay under 512 KiB, half of
+** a common L2 cache. */
+static int64_t channel_block(int64_t K, int64_t C) {
+    int64_t limit = 2048; /* kh·kw·cblock */
+    int64_t nb = (K * C + limit - 1) / limit;
+    return (C + nb - 1) / nb;
+}
+
 /* A conv or dense, with the batchnorm after it folded in when it can be. */
 static bool lower_weighted(Lower *L, const Node *n) {
     Step *s = new_step(L, n->op == OP_dense ? K_DENSE : K_CONV, n);
     s->act = n->act;
     s->alpha = (float)n->alpha;
-    const NodeWeights *w = &L->ws->w[n->id];
+    const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
     const Node *bn = NULL;
     if (n->act == ACT_LINEAR) {
         const Node *u = sole_user(n);
@@ -187,43 +219,43 @@ static bool lower_weighted(Lower *L, const Node *n) {
     for (int64_t o = 0; o < out; o++) {
         scale[o] = 1;
         shift[o] = 0;
-        if (bn)
+        if (bn && w)
             bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
     }
-    int64_t wo = -1;
+    /* the weights in the generic layout first, then packed for the strategy */
+    int64_t nw, in = 0, K = 1, C = 1;
+    float *tmp;
     if (n->op == OP_dense) {
         const Node *x = n->in[0];
-        int64_t in = x->shape.d[0];
+        in = x->shape.d[0];
         /* a chw flatten that shares its input's buffer leaves the data in
         ** HWC order: read the weights in that order instead */
-        int64_t H = 1, W = 1, C = in;
+        int64_t H = 1, W = 1, Cx = in;
         if (x->op == OP_flatten && x->order == ORDER_CHW && x->in[0]->shape.rank == 3 &&
             same_buffer(L, x, x->in[0])) {
             H = x->in[0]->shape.d[0];
             W = x->in[0]->shape.d[1];
-            C = x->in[0]->shape.d[2];
+            Cx = x->in[0]->shape.d[2];
         }
-        wo = blob_alloc(L, in * out);
-        if (wo < 0)
-            goto fail;
-        for (int64_t h = 0; h < H; h++)
+        nw = in * out;
+        tmp = xmalloc(sizeof(float) * (size_t)(nw && w ? nw : 1));
+        for (int64_t h = 0; h < H && w; h++)
             for (int64_t ww = 0; ww < W; ww++)
-                for (int64_t c = 0; c < C; c++) {
-                    int64_t p = (h * W + ww) * C + c;    /* where it is in memory */
-                    int64_t i = (c * H + h) * W + ww;    /* its index in chw order */
-                    float *dst = L->l->blob + wo + p * out;
+                for (int64_t c = 0; c < Cx; c++) {
+                    int64_t p = (h * W + ww) * Cx + c;    /* where it is in memory */
+                    int64_t i = (c * H + h) * W + ww;     /* its index in chw order */
+                    float *dst = tmp + p * out;
                     for (int64_t o = 0; o < out; o++)
                         dst[o] = (float)((double)w->weight[o * in + i] * scale[o]);
                 }
     } else {
-        int64_t KH = n->kernel[0], KW = n->kernel[1];
-        int64_t C = n->in[0]->shape.d[2], G = n->groups;
+        int64_t KH = n->kernel[0], KW = n->kernel[1], G = n->groups;
+        C = n->in[0]->shape.d[2];
+        K = KH * KW;
         int64_t Cg = C / G, Fg = out / G;
-        wo = blob_alloc(L, KH * KW * Cg * out);
-        if (wo < 0)
-            goto fail;
-        float *dst = L->l->blob + wo;
-        for (int64_t g = 0; g < G; g++)
+        nw = KH * KW * Cg * out;
+        tmp = xmalloc(sizeof(float) * (size_t)(nw && w ? nw : 1));
+        for (int64_t g = 0; g < G && w; g++)
             for (int64_t f = 0; f < Fg; f++)
                 for (int64_t c = 0; c < Cg; c++)
                     for (int64_t kh = 0; kh < KH; kh++)
@@ -232,15 +264,32 @@ static bool lower_weighted(Lower *L, const Node *n) {
                             double v = (double)w->weight[((o * Cg + c) * KH + kh) * KW + kw] * scale[o];
                             int64_t at = Cg == 1 ? (kh * KW + kw) * out + o
                                                  : (((g * KH + kh) * KW + kw) * Cg + c) * Fg + f;
-                            dst[at] = (float)v;
+                            tmp[at] = (float)v;
                         }
     }
-    s->w = wo;
-    if (w->bias || bn) {
-        int64_t bo = blob_alloc(L, out);
-        if (bo < 0)
-            goto fail;
-        for (int64_t o = 0; o < out; o++) {
+    s->strategy = choose_strategy(n, s->act);
+    int64_t rows = n->op == OP_dense ? in : K * C; /* of the [rows][out] matrix */
+    int64_t padded = out;
+    if (s->strategy == S_DIRECT || s->strategy == S_GEMM || s->strategy == S_GEMV) {
+        /* [out/64][rows][64], the last block padded with zeros */
+        padded = (out + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
+        s->w = blob_alloc(L, rows * padded);
+        float *dst = L->l->blob + s->w;
+        for (int64_t r = 0; r < rows && w; r++)
+            for (int64_t o = 0; o < out; o++)
+                dst[((o / NETC_BLOCK) * rows + r) * NETC_BLOCK + o % NETC_BLOCK] = tmp[r * out + o];
+        s->cblock = n->op == OP_dense ? in : channel_block(K, C);
+    } else {
+        s->w = blob_alloc(L, nw);
+        if (w)
+            memcpy(L->l->blob + s->w, tmp, sizeof(float) * (size_t)nw);
+    }
+    free(tmp);
+    /* the fast strategies always have a bias, as long as their blocks */
+    bool has_bias = w ? w->bias != NULL : n->bias;
+    if (has_bias || bn || s->strategy != S_GENERIC) {
+        int64_t bo = blob_alloc(L, padded);
+        for (int64_t o = 0; o < out && w; o++) {
             double b = w->bias ? (double)w->bias[o] : 0;
             L->l->blob[bo + o] = (float)(b * scale[o] + shift[o]);
         }
@@ -251,10 +300,6 @@ static bool lower_weighted(Lower *L, const Node *n) {
     s->out = ref(L, s->last);
     absorb_tail(L, s);
     return true;
-fail:
-    free(scale);
-    free(shift);
-    return false;
 }
 
 static bool lower_node(Lower *L, const Node *n) {
@@ -285,7 +330,7 @@ static bool lower_node(Lower *L, const Node *n) {
         s->b = blob_alloc(L, c);
         if (s->w < 0 || s->b < 0)
             return false;
-        for (int64_t k = 0; k < c; k++) {
+        for (int64_t k = 0; k < c && L->ws; k++) {
             double sc, sh;
             bn_affine(n, &L->ws->w[n->id], k, &sc, &sh);
             L->l->blob[s->w + k] = (float)sc;
@@ -385,6 +430,10 @@ static const char *const kind_names[] = {
     "conv", "dense", "maxpool", "avgpool", "gmaxpool", "gavgpool", "affine",
     "act", "add", "concat", "pad", "flatten", "copy"};
 
+static const char *const strategy_names[] = {
+    /* ORDER Strategy */
+    "generic", "direct", "gemm", "depthwise", "gemv"};
+
 static void print_ref(const Lowered *l, TRef r, Buf *b) {
     if (r.input >= 0)
         buf_printf(b, "input %s", ((const Node *)l->g->inputs.data[r.input])->name);
@@ -409,6 +458,13 @@ void lower_print(const Lowered *l, Buf *b) {
                        (long long)n->kernel[1], (long long)n->stride[0], (long long)n->stride[1]);
         if (n->op == OP_depthwise_conv2d || (n->op == OP_conv2d && n->groups > 1))
             buf_printf(b, " groups %lld", (long long)n->groups);
+        if (s->kind == K_CONV || s->kind == K_DENSE) {
+            buf_printf(b, " [%s", strategy_names[s->strategy]);
+            if ((s->strategy == S_DIRECT || s->strategy == S_GEMM) &&
+                s->cblock < n->in[0]->shape.d[2])
+                buf_printf(b, ", %lld-channel blocks", (long long)s->cblock);
+            buf_putc(b, ']');
+        }
         if (n->act != ACT_LINEAR && (s->kind == K_CONV || s->kind == K_DENSE))
             buf_printf(b, " act %s", act_names[n->act]);
         /* the absorbed layers, from the step's layer to its last */

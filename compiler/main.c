@@ -141,8 +141,9 @@ static const struct {
      "                              FILE or standard output); needs no weights\n"
      "  --network NAME              the network, where the file holds several\n"
      "\n"
-     "Environment: CC (default cc), NETC_CFLAGS (default -O3), NETC_KEEP_BUILD=1\n"
-     "keeps the generated sources of a binary.\n"},
+     "Environment: CC (default cc), NETC_CFLAGS (default -O3 -march=native where\n"
+     "$CC takes it, else -O3), NETC_KEEP_BUILD=1 keeps the generated sources of a\n"
+     "binary.\n"},
     {"run",
      "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
      "\n"
