@@ -385,10 +385,32 @@ static void emit_add(const Emit *e, const Step *s, int k) {
     int64_t n = elems(&s->node->shape);
     buf_printf(b, "static void netc_step%d(const float *const *in, float *out)\n{\n", k);
     buf_puts(b, "    long i;\n");
-    buf_printf(b, "    for (i = 0; i < %lld; i++) out[i] = in[0][i]", (long long)n);
+    buf_printf(b, "    for (i = 0; i < %lld; i++) {\n        const float v = in[0][i]", (long long)n);
     for (int i = 1; i < s->nin; i++)
         buf_printf(b, " + in[%d][i]", i);
-    buf_puts(b, ";\n}\n\n");
+    /* a fused activation, as each sum is made (lower.c never fuses softmax here) */
+    switch (s->act) {
+    case ACT_LINEAR:
+    case ACT_SOFTMAX:
+        buf_puts(b, ";\n        out[i] = v;\n");
+        break;
+    case ACT_RELU:
+        buf_puts(b, ";\n        out[i] = v > 0.0f ? v : 0.0f;\n");
+        break;
+    case ACT_RELU6:
+        buf_puts(b, ";\n        out[i] = v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;\n");
+        break;
+    case ACT_SIGMOID:
+        buf_puts(b, ";\n        out[i] = 1.0f / (1.0f + expf(-v));\n");
+        break;
+    case ACT_TANH:
+        buf_puts(b, ";\n        out[i] = tanhf(v);\n");
+        break;
+    case ACT_LEAKY_RELU:
+        buf_printf(b, ";\n        out[i] = v > 0.0f ? v : %a * v;\n", (double)s->alpha);
+        break;
+    }
+    buf_puts(b, "    }\n}\n\n");
 }
 
 static void emit_concat(const Emit *e, const Step *s, int k) {

@@ -136,8 +136,10 @@ static bool is_act_op(OpKind op, Act *act) {
 }
 
 /* Absorbs identities and (if the step has none yet) one activation after
-** s->last, while each is the only reader of the one before. */
-static void absorb_tail(Lower *L, Step *s) {
+** s->last, while each is the only reader of the one before. `elementwise`:
+** not softmax, which needs a whole pixel (for steps that work element by
+** element). */
+static void absorb_tail(Lower *L, Step *s, bool elementwise) {
     for (;;) {
         const Node *u = sole_user(s->last);
         Act act;
@@ -148,7 +150,8 @@ static void absorb_tail(Lower *L, Step *s) {
             s->last = u;
             continue;
         }
-        if (s->act == ACT_LINEAR && is_act_op(u->op, &act)) {
+        if (s->act == ACT_LINEAR && is_act_op(u->op, &act) &&
+            !(elementwise && act == ACT_SOFTMAX)) {
             s->act = act;
             s->alpha = (float)u->alpha;
             L->absorbed[u->id] = true;
@@ -165,6 +168,38 @@ static void bn_affine(const Node *bn, const NodeWeights *w, int64_t c, double *s
     double s = (double)w->weight[c] / sqrt((double)w->var[c] + bn->epsilon);
     *scale = s;
     *shift = (double)w->bias[c] - (double)w->mean[c] * s;
+}
+
+static bool same_shape(const Shape *a, const Shape *b) {
+    if (a->rank != b->rank)
+        return false;
+    for (int i = 0; i < a->rank; i++)
+        if (a->d[i] != b->d[i])
+            return false;
+    return true;
+}
+
+/* A conv whose output (after its folded batchnorm) is added to another
+** tensor, and nothing else reads it, takes the add: each tile adds the
+** other input before the activation, so the sum never makes a pass of its
+** own. Only when the add writes in the conv's buffer and the other input
+** lives elsewhere (so no tile overwrites what another still reads), and
+** was computed before this step. An activation of the conv itself comes
+** before the add, so it rules the fusion out. */
+static void absorb_residual(Lower *L, Step *s) {
+    const Node *u = sole_user(s->last);
+    if (s->kind != K_CONV || s->act != ACT_LINEAR || !u || u->op != OP_add || u->nin != 2 ||
+        (s->strategy != S_DIRECT && s->strategy != S_GEMM && s->strategy != S_DEPTHWISE) ||
+        !same_buffer(L, u, s->last))
+        return;
+    const Node *o = u->in[0] == s->last ? u->in[1] : u->in[0];
+    if (o == s->last || o->shape.rank != 3 || !same_shape(&o->shape, &s->last->shape) ||
+        (o->op != OP_input && (same_buffer(L, o, s->last) || o->id > s->node->id)))
+        return;
+    L->absorbed[u->id] = true;
+    s->last = u;
+    s->res_node = u;
+    s->res = ref(L, o);
 }
 
 /* The strategy for a conv or dense (docs/build.md, "Kernel strategies").
@@ -297,8 +332,9 @@ static bool lower_weighted(Lower *L, const Node *n) {
     }
     free(scale);
     free(shift);
+    absorb_residual(L, s);
     s->out = ref(L, s->last);
-    absorb_tail(L, s);
+    absorb_tail(L, s, false);
     return true;
 }
 
@@ -336,7 +372,7 @@ static bool lower_node(Lower *L, const Node *n) {
             L->l->blob[s->w + k] = (float)sc;
             L->l->blob[s->b + k] = (float)sh;
         }
-        absorb_tail(L, s);
+        absorb_tail(L, s, false);
         s->out = ref(L, s->last);
         return true;
     }
@@ -365,7 +401,9 @@ static bool lower_node(Lower *L, const Node *n) {
             new_step(L, K_COPY, n);
         return true;
     case OP_add:
-        new_step(L, K_ADD, n);
+        s = new_step(L, K_ADD, n);
+        absorb_tail(L, s, true);
+        s->out = ref(L, s->last);
         return true;
     case OP_concat:
         new_step(L, K_CONCAT, n);
@@ -483,6 +521,10 @@ void lower_print(const Lowered *l, Buf *b) {
         for (int i = 0; i < s->nin; i++) {
             buf_puts(b, i ? ", " : " ");
             print_ref(l, in[i], b);
+        }
+        if (s->res_node) {
+            buf_puts(b, ", residual ");
+            print_ref(l, s->res, b);
         }
         buf_puts(b, " -> ");
         print_ref(l, s->out, b);
