@@ -103,6 +103,7 @@ typedef struct BuildOptions {
     const char *weights_bin; /* NULL: weights in the .c; else: this file, loaded at start */
     bool weights_extern;     /* weights defined elsewhere (the standalone binary's .S) */
     bool standalone;         /* also emit the netc_model descriptor for runtime/main.c */
+    int threads;             /* > 1: a pool of that many threads (pthreads) */
 } BuildOptions;
 
 /* The C back end: writes the .c and .h of a lowered program. */
@@ -122,6 +123,7 @@ typedef struct BuildRequest {
     uint64_t seed;            /* --random-weights */
     bool allow_extra;         /* --allow-extra-weights */
     const char *weights_file; /* --weights-file: weights beside the .c */
+    int threads;              /* --threads: 1 (0 too) for code without threads */
 } BuildRequest;
 
 /* 0 on success, 1 on errors (reported in d). */

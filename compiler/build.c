@@ -144,7 +144,7 @@ static const char *default_cflags(Arena *a, const char *cc, const char *dir) {
     return run_quiet(argv) ? "-O3 -march=native" : "-O3";
 }
 
-static bool build_exe(const Lowered *l, const char *out, Diags *d) {
+static bool build_exe(const Lowered *l, const char *out, int threads, Diags *d) {
     Arena *a = l->g->arena;
     char tmpl[] = "/tmp/netc-build-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
@@ -159,7 +159,8 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
     const char *asmf = arena_printf(a, "%s/weights.S", dir);
     BuildOptions o = {.out_c = cfile, .out_h = arena_printf(a, "%s/model.h", dir),
-                      .header_name = "model.h", .weights_extern = true, .standalone = true};
+                      .header_name = "model.h", .weights_extern = true, .standalone = true,
+                      .threads = threads};
     ok = emit_c(l, &o, d);
     if (ok && !write_blob(l, bin)) {
         diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", bin, strerror(errno));
@@ -223,6 +224,8 @@ static bool build_exe(const Lowered *l, const char *out, Diags *d) {
         argv[n++] = "-o";
         argv[n++] = (char *)out;
         argv[n++] = "-lm";
+        if (threads > 1)
+            argv[n++] = "-lpthread";
         argv[n] = NULL;
         int rc = run(argv);
         if (rc != 0) {
@@ -275,7 +278,7 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
         const char *stem = strip_ext(a, r->out);
         BuildOptions o = {.out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
                           .header_name = base_name(a, arena_printf(a, "%s.h", stem)),
-                          .weights_bin = r->weights_file};
+                          .weights_bin = r->weights_file, .threads = r->threads};
         ok = emit_c(&l, &o, d);
         if (ok && r->weights_file && !write_blob(&l, r->weights_file)) {
             diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", r->weights_file,
@@ -283,7 +286,7 @@ int build_network(const Graph *g, const BuildRequest *r, Diags *d) {
             ok = false;
         }
     } else {
-        ok = build_exe(&l, r->out, d);
+        ok = build_exe(&l, r->out, r->threads, d);
     }
     lower_free(&l);
     return ok ? 0 : 1;

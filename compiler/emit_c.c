@@ -570,10 +570,22 @@ static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *
     }
 }
 
-/* The geometry the direct kernel sees: S_GEMM is one row of H·W pixels. */
-static Win fast_window(const Step *s) {
+/* With threads: does the step split its blocks of 64 output channels
+** between the threads (when they divide evenly), or its output rows? */
+static bool split_blocks(const Emit *e, const Step *s) {
+    int nt = e->o->threads;
+    int64_t F = s->node->shape.d[s->node->shape.rank - 1];
+    int64_t nfb = (F + NETC_BLOCK - 1) / NETC_BLOCK;
+    if (s->strategy == S_GEMV)
+        return s->act != ACT_SOFTMAX;
+    return s->strategy != S_DEPTHWISE && nfb % nt == 0;
+}
+
+/* The geometry the direct kernel sees: S_GEMM is one row of H·W pixels
+** (unless threads split the rows). */
+static Win fast_window(const Emit *e, const Step *s) {
     Win w = window(s);
-    if (s->strategy == S_GEMM) {
+    if (s->strategy == S_GEMM && (e->o->threads <= 1 || split_blocks(e, s))) {
         w.W = w.OW = w.H * w.W;
         w.H = w.OH = 1;
     }
@@ -587,7 +599,7 @@ static Win fast_window(const Step *s) {
 ** (kh, kw) for tile pixel p is in[xb + ((kh·DH)·W + p·SW + kw·DW)·C]. */
 static void emit_direct_tile(const Emit *e, const Step *s, int k, int np) {
     Buf *b = e->b;
-    Win w = fast_window(s);
+    Win w = fast_window(e, s);
     bool blocked = s->cblock < w.C, res = s->res_node != NULL;
     buf_printf(b,
                "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
@@ -675,7 +687,7 @@ static void emit_dw_tile(const Emit *e, const Step *s, int k, int np) {
 
 static void emit_fast_conv(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
-    Win w = fast_window(s);
+    Win w = fast_window(e, s);
     bool dw = s->strategy == S_DEPTHWISE, res = s->res_node != NULL;
     int64_t lo, hi;
     interior(&w, &lo, &hi);
@@ -694,9 +706,16 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
             else
                 emit_direct_tile(e, s, k, np);
         }
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
-               res ? ", const float *restrict r" : "");
+    bool threads = e->o->threads > 1, by_block = threads && split_blocks(e, s);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
+               res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
     buf_puts(b, "    long oh, ow;\n");
+    /* the rows this thread computes */
+    if (threads && !by_block)
+        buf_printf(b, "    const long oh0 = %lld * t / nt, oh1 = %lld * (t + 1) / nt;\n",
+                   (long long)w.OH, (long long)w.OH);
+    else
+        buf_printf(b, "    const long oh0 = 0, oh1 = %lld;\n", (long long)w.OH);
     if (!res)
         buf_puts(b, "    const float *restrict r = 0;\n");
     const char *cargs = "";
@@ -704,7 +723,11 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
         int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK;
         int64_t ncb = (w.C + s->cblock - 1) / s->cblock;
         buf_puts(b, "    long fb, h, cb;\n");
-        buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+        if (by_block)
+            buf_printf(b, "    for (fb = %lld * t / nt; fb < %lld * (t + 1) / nt; fb++)\n",
+                       (long long)nfb, (long long)nfb);
+        else
+            buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
         buf_printf(b, "    for (h = 0; h < %d / NETC_NB; h++)\n", NETC_BLOCK);
         buf_printf(b, "    for (cb = 0; cb < %lld; cb++) {\n", (long long)ncb);
         buf_printf(b, "        const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
@@ -724,7 +747,7 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
         buf_printf(b, "        const float *restrict wt = NETC_W + %lld;\n", (long long)s->w);
         buf_printf(b, "        const float *restrict bias = NETC_W + %lld;\n", (long long)s->b);
     }
-    buf_printf(b, "        for (oh = 0; oh < %lld; oh++) {\n", (long long)w.OH);
+    buf_puts(b, "        for (oh = oh0; oh < oh1; oh++) {\n");
     buf_printf(b, "            const long ih0 = oh * %lld - %lld;\n", (long long)w.SH, (long long)w.PT);
     buf_printf(b, "            const long kh0 = ih0 < 0 ? (-ih0 + %lld) / %lld : 0;\n",
                (long long)(w.DH - 1), (long long)w.DH);
@@ -781,9 +804,15 @@ static void emit_gemv(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     int64_t in = s->node->in[0]->shape.d[0], out = s->node->shape.d[0];
     int64_t nfb = (out + NETC_BLOCK - 1) / NETC_BLOCK;
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    bool split = e->o->threads > 1 && split_blocks(e, s);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               split ? ", int t, int nt" : "");
     buf_puts(b, "    long fb, h, i, v;\n");
-    buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+    if (split)
+        buf_printf(b, "    for (fb = %lld * t / nt; fb < %lld * (t + 1) / nt; fb++)\n",
+                   (long long)nfb, (long long)nfb);
+    else
+        buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
     buf_printf(b, "        for (h = 0; h < %d / NETC_NB; h++) {\n", NETC_BLOCK);
     buf_printf(b, "            const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
                NETC_BLOCK, (long long)out, (long long)out);
@@ -801,8 +830,19 @@ static void emit_gemv(const Emit *e, const Step *s, int k) {
     buf_puts(b, "            for (v = 0; v < NETC_NV; v++) {\n"
                 "                if (nc - v * NETC_VL >= NETC_VL) netc_st(out + c0 + v * NETC_VL, acc[v]);\n"
                 "                else if (nc > v * NETC_VL) netc_st_part(out + c0 + v * NETC_VL, acc[v], nc - v * NETC_VL);\n"
-                "            }\n        }\n");
-    emit_act(b, s->act, s->alpha, "out", out, "    ");
+                "            }\n");
+    if (split) {
+        /* each thread its own blocks: the activation there too */
+        if (s->act != ACT_LINEAR) {
+            buf_puts(b, "            {\n                float *restrict ob = out + c0;\n");
+            emit_act_n(b, s->act, s->alpha, "ob", "nc", "                ");
+            buf_puts(b, "            }\n");
+        }
+        buf_puts(b, "        }\n");
+    } else {
+        buf_puts(b, "        }\n");
+        emit_act(b, s->act, s->alpha, "out", out, "    ");
+    }
     buf_puts(b, "}\n\n");
 }
 
@@ -860,30 +900,38 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
     }
 }
 
+/* Does the step split its work between threads (else thread 0 does it)? */
+static bool step_splits(const Emit *e, const Step *s) {
+    if (e->o->threads <= 1)
+        return false;
+    if (s->kind == K_CONV)
+        return s->strategy != S_GENERIC;
+    if (s->kind == K_DENSE)
+        return s->strategy == S_GEMV && split_blocks(e, s);
+    return false;
+}
+
 static void emit_call(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const TRef *in = step_inputs(s);
+    bool threads = e->o->threads > 1, splits = step_splits(e, s);
+    const char *ind = threads && !splits ? "        " : "    ";
+    if (threads && !splits)
+        buf_puts(b, "    if (t == 0) {\n");
     switch (s->kind) {
     case K_ADD:
     case K_CONCAT: {
-        buf_printf(b, "    {\n        const float *in%d[%d];\n", k, s->nin);
+        buf_printf(b, "%s{\n%s    const float *in%d[%d];\n", ind, ind, k, s->nin);
         for (int i = 0; i < s->nin; i++)
-            buf_printf(b, "        in%d[%d] = %s;\n", k, i, ptr(e, in[i]));
-        buf_printf(b, "        netc_step%d(in%d, %s);\n    }\n", k, k, ptr(e, s->out));
-        return;
+            buf_printf(b, "%s    in%d[%d] = %s;\n", ind, k, i, ptr(e, in[i]));
+        buf_printf(b, "%s    netc_step%d(in%d, %s);\n%s}\n", ind, k, k, ptr(e, s->out), ind);
+        break;
     }
     case K_COPY:
-        buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", ptr(e, s->out), ptr(e, in[0]),
-                   (long long)elems(&s->node->shape));
-        return;
+        buf_printf(b, "%smemcpy(%s, %s, %lld * sizeof(float));\n", ind, ptr(e, s->out),
+                   ptr(e, in[0]), (long long)elems(&s->node->shape));
+        break;
     case K_CONV:
-        if (s->res_node) {
-            buf_printf(b, "    netc_step%d(%s, %s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out),
-                       ptr(e, s->res));
-            return;
-        }
-        buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
-        return;
     case K_DENSE:
     case K_MAXPOOL:
     case K_AVGPOOL:
@@ -893,10 +941,82 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     case K_ACT:
     case K_PAD:
     case K_FLATTEN:
-        buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
-        return;
+        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]), ptr(e, s->out));
+        if (s->res_node)
+            buf_printf(b, ", %s", ptr(e, s->res));
+        buf_puts(b, splits ? ", t, nt);\n" : ");\n");
+        break;
     }
+    if (threads && !splits)
+        buf_puts(b, "    }\n");
+    if (threads)
+        buf_puts(b, "    netc_barrier(nt);\n");
 }
+
+/* The pool of --threads=N (docs/build.md): N - 1 workers started at the
+** first run, which then wait for the next inference (spinning a while,
+** then on a condition variable); within an inference, the threads meet at
+** a spinning barrier after each step, so a layer costs no system call. One
+** inference at a time uses the pool: a concurrent call runs on its own
+** thread alone, so NAME_run_ws stays reentrant. NETC_THREADS in the
+** environment, read at the first run, may ask for fewer threads. */
+static const char *pool_code =
+    "#include <pthread.h>\n#include <sched.h>\n#include <stdlib.h>\n\n"
+    "#if !defined(__GNUC__)\n#error \"netc's thread pool needs GCC or Clang atomics\"\n#endif\n\n"
+    "static pthread_mutex_t netc_pool_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static pthread_mutex_t netc_wake_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static pthread_cond_t netc_wake = PTHREAD_COND_INITIALIZER;\n"
+    "static pthread_once_t netc_pool_once = PTHREAD_ONCE_INIT;\n"
+    "static int netc_pool_n = 1;        /* threads in the pool, the caller's included */\n"
+    "static unsigned netc_job;          /* the number of the current inference */\n"
+    "static unsigned netc_arrived, netc_phase; /* the barrier */\n"
+    "static void *netc_job_args[NETC_NARGS];\n\n"
+    "static void netc_barrier(int nt)\n{\n"
+    "    unsigned phase;\n    long spins = 0;\n"
+    "    if (nt <= 1) return;\n"
+    "    phase = __atomic_load_n(&netc_phase, __ATOMIC_ACQUIRE);\n"
+    "    if (__atomic_add_fetch(&netc_arrived, 1, __ATOMIC_ACQ_REL) == (unsigned)nt) {\n"
+    "        __atomic_store_n(&netc_arrived, 0, __ATOMIC_RELAXED);\n"
+    "        __atomic_store_n(&netc_phase, phase + 1, __ATOMIC_RELEASE);\n"
+    "        return;\n    }\n"
+    "    while (__atomic_load_n(&netc_phase, __ATOMIC_ACQUIRE) == phase)\n"
+    "        if (++spins > 4000) sched_yield();\n}\n\n"
+    "static void netc_steps(void *const *args, int t, int nt);\n\n"
+    "static void *netc_worker(void *arg)\n{\n"
+    "    const int t = (int)(long)arg;\n    unsigned seen = 0;\n"
+    "    for (;;) {\n        long spins = 0;\n"
+    "        while (__atomic_load_n(&netc_job, __ATOMIC_ACQUIRE) == seen)\n"
+    "            if (++spins > 200000) {\n"
+    "                pthread_mutex_lock(&netc_wake_lock);\n"
+    "                while (__atomic_load_n(&netc_job, __ATOMIC_ACQUIRE) == seen)\n"
+    "                    pthread_cond_wait(&netc_wake, &netc_wake_lock);\n"
+    "                pthread_mutex_unlock(&netc_wake_lock);\n            }\n"
+    "        seen = __atomic_load_n(&netc_job, __ATOMIC_ACQUIRE);\n"
+    "        netc_steps(netc_job_args, t, netc_pool_n);\n    }\n    return 0;\n}\n\n"
+    "static void netc_pool_start(void)\n{\n"
+    "    const char *env = getenv(\"NETC_THREADS\");\n"
+    "    int n = NETC_POOL, i;\n    pthread_attr_t attr;\n"
+    "    if (env && atoi(env) >= 1 && atoi(env) < n) n = atoi(env);\n"
+    "    if (pthread_attr_init(&attr) != 0) return;\n"
+    "    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);\n"
+    "    for (i = 1; i < n; i++) {\n        pthread_t th;\n"
+    "        if (pthread_create(&th, &attr, netc_worker, (void *)(long)i) != 0) break;\n    }\n"
+    "    pthread_attr_destroy(&attr);\n"
+    "    /* workers that did start wait for ever if not all did: the pool is\n"
+    "    ** only used whole */\n"
+    "    netc_pool_n = i == n ? n : 1;\n}\n\n"
+    "/* Runs the steps on the pool, or alone when it is busy or absent. */\n"
+    "static void netc_run_pool(void **args)\n{\n    int i;\n"
+    "    pthread_once(&netc_pool_once, netc_pool_start);\n"
+    "    if (netc_pool_n > 1 && pthread_mutex_trylock(&netc_pool_lock) == 0) {\n"
+    "        for (i = 0; i < NETC_NARGS; i++) netc_job_args[i] = args[i];\n"
+    "        pthread_mutex_lock(&netc_wake_lock);\n"
+    "        __atomic_add_fetch(&netc_job, 1, __ATOMIC_ACQ_REL);\n"
+    "        pthread_cond_broadcast(&netc_wake);\n"
+    "        pthread_mutex_unlock(&netc_wake_lock);\n"
+    "        netc_steps(netc_job_args, 0, netc_pool_n);\n"
+    "        pthread_mutex_unlock(&netc_pool_lock);\n"
+    "    } else {\n        netc_steps(args, 0, 1);\n    }\n}\n\n";
 
 /* The signature of the run function, without its name's suffix. */
 static void emit_params(const Emit *e, Buf *b, bool ws) {
@@ -1034,11 +1154,33 @@ static void emit_source(const Emit *e, Buf *b) {
         buf_puts(b, vector_load_part);
     for (int k = 0; k < l->nsteps; k++)
         emit_step_fn(e, &l->steps[k], k);
+    int nin = g->inputs.len;
+    if (e->o->threads > 1) {
+        buf_printf(b, "#define NETC_POOL %d\n#define NETC_NARGS %d\n", e->o->threads, nin + 1);
+        buf_puts(b, pool_code);
+        buf_puts(b, "/* Thread t of nt: its part of every step, in order. */\n");
+        buf_puts(b, "static void netc_steps(void *const *args, int t, int nt)\n{\n");
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    const float *%s = (const float *)args[%d];\n", e->in_names[i], i);
+        buf_printf(b, "    float *a = (float *)args[%d];\n", nin);
+        for (int k = 0; k < l->nsteps; k++)
+            emit_call(e, &l->steps[k], k);
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    (void)%s;\n", e->in_names[i]);
+        buf_puts(b, "    (void)a;\n}\n\n");
+    }
     buf_printf(b, "void %s_run_ws", e->prefix);
     emit_params(e, b, true);
     buf_puts(b, "\n{\n    float *a = (float *)workspace;\n");
-    for (int k = 0; k < l->nsteps; k++)
-        emit_call(e, &l->steps[k], k);
+    if (e->o->threads > 1) {
+        buf_printf(b, "    void *args[%d];\n", nin + 1);
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    args[%d] = (void *)%s;\n", i, e->in_names[i]);
+        buf_printf(b, "    args[%d] = workspace;\n    netc_run_pool(args);\n", nin);
+    } else {
+        for (int k = 0; k < l->nsteps; k++)
+            emit_call(e, &l->steps[k], k);
+    }
     for (int i = 0; i < g->outputs.len; i++) {
         const Node *n = g->outputs.data[i];
         buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", e->out_names[i],

@@ -137,6 +137,8 @@ static const struct {
      "  --weights-file=FILE.bin     C output: weights in FILE.bin, loaded at start by\n"
      "                              NAME_load_weights(path), not in the .c file\n"
      "  --emit=c|exe                the output kind, when -o's extension does not say\n"
+     "  --threads=N                 split each layer over a pool of N threads\n"
+     "                              (pthreads); 1, the default, needs libc only\n"
      "  --emit=steps                print the lowered program, one step a line (to -o\n"
      "                              FILE or standard output); needs no weights\n"
      "  --network NAME              the network, where the file holds several\n"
@@ -301,6 +303,12 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v)
                 return usage_error("%s needs a file name", "--weights-file");
             o->build.weights_file = v;
+        } else if ((v = flag_value(argc, argv, &i, "--threads"))) {
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (!*v || *end || t < 1 || t > 64)
+                return usage_error("--threads takes a number of threads from 1 to 64, saw '%s'", v);
+            o->build.threads = (int)t;
         } else if ((v = flag_value(argc, argv, &i, "--emit"))) {
             o->emit = v;
         } else if ((v = flag_value(argc, argv, &i, "--backend"))) {

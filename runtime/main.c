@@ -1,6 +1,6 @@
 /* main.c: the command line of a standalone netc binary.
 **
-**     MODEL INPUT... [--top=K] [-o OUT.npy]...
+**     MODEL INPUT... [--top=K] [--threads=N] [-o OUT.npy]...
 **
 ** One input file per network input, in declaration order: a float32 .npy
 ** file or raw little-endian float32, '-' for standard input (npy.c checks
@@ -18,6 +18,8 @@
 ** The inference code allocates nothing; main() mallocs the input and output
 ** buffers, and npy.c the bytes of the file it is reading.
 */
+/* setenv, for --threads */
+#define _POSIX_C_SOURCE 200112L
 #include "netc/npy.h"
 #include "netc/runtime.h"
 
@@ -88,6 +90,8 @@ static void print_help(const netc_model *m) {
            "                largest first\n"
            "  -o FILE.npy   write an output to a float32 .npy file instead of printing it;\n"
            "                one -o per output, in order ('-': standard output)\n"
+           "  --threads=N   use at most N threads (no more than the binary was built\n"
+           "                with: netc build --threads)\n"
            "  --help        print this help\n"
            "\nExit status: 0 ok, 1 bad input data, 2 bad usage or a file that cannot be\n"
            "read or written.\n");
@@ -237,6 +241,13 @@ int netc_main(const netc_model *m, int argc, char **argv) {
                 status = usage_error(m, "%s needs a number", a);
             else if (!parse_top(k, &top))
                 status = usage_error(m, "--top needs a positive integer, not '%s'", k);
+        } else if (strncmp(a, "--threads=", 10) == 0) {
+            /* the generated code's pool reads NETC_THREADS when it starts */
+            size_t n;
+            if (!parse_top(a + 10, &n) || n > 64)
+                status = usage_error(m, "--threads needs a number from 1 to 64, not '%s'", a + 10);
+            else
+                setenv("NETC_THREADS", a + 10, 1);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (i + 1 >= argc)
                 status = usage_error(m, "%s needs a file name", a);
