@@ -951,6 +951,42 @@ static void emit_call(const Emit *e, const Step *s, int k) {
         buf_puts(b, "    }\n");
     if (threads)
         buf_puts(b, "    netc_barrier(nt);\n");
+    /* the standalone binary's --profile: a clock read after each step */
+    if (e->o->standalone)
+        buf_printf(b, "    if (%snetc_hook) netc_hook(%d);\n", threads ? "t == 0 && " : "", k);
+}
+
+/* The steps as the standalone binary's --profile prints them: layer,
+** kind and strategy, floating-point operations (2 per multiply-add). */
+static void emit_profile_desc(const Emit *e, Buf *b) {
+    static const char *const kinds[] = {
+        /* ORDER KernelKind */
+        "conv", "dense", "maxpool", "avgpool", "gmaxpool", "gavgpool", "affine",
+        "act", "add", "concat", "pad", "flatten", "copy"};
+    static const char *const strategies[] = {
+        /* ORDER Strategy */
+        "generic", "direct", "gemm", "depthwise", "gemv"};
+    const Lowered *l = e->l;
+    int n = l->nsteps;
+    buf_puts(b, "\nstatic const char *const netc_prof_layer[] = {\n");
+    for (int k = 0; k < n; k++)
+        buf_printf(b, "    \"%s\",\n", l->steps[k].node->name);
+    buf_puts(b, "    0};\nstatic const char *const netc_prof_kind[] = {\n");
+    for (int k = 0; k < n; k++) {
+        const Step *s = &l->steps[k];
+        if (s->kind == K_CONV || s->kind == K_DENSE)
+            buf_printf(b, "    \"%s %s\",\n", kinds[s->kind], strategies[s->strategy]);
+        else
+            buf_printf(b, "    \"%s\",\n", kinds[s->kind]);
+    }
+    buf_puts(b, "    0};\nstatic const double netc_prof_flops[] = {\n");
+    for (int k = 0; k < n; k++)
+        buf_printf(b, "    %lld.0,\n", (long long)(2 * l->steps[k].node->macs));
+    buf_puts(b, "    0.0};\n");
+    buf_printf(b,
+               "const netc_profile netc_profile_desc = {%d, netc_prof_layer, netc_prof_kind, "
+               "netc_prof_flops, &netc_hook};\n",
+               n);
 }
 
 /* The pool of --threads=N (docs/build.md): N - 1 workers started at the
@@ -1155,6 +1191,8 @@ static void emit_source(const Emit *e, Buf *b) {
     for (int k = 0; k < l->nsteps; k++)
         emit_step_fn(e, &l->steps[k], k);
     int nin = g->inputs.len;
+    if (e->o->standalone)
+        buf_puts(b, "/* Set by the standalone binary's --profile. */\nstatic void (*netc_hook)(int);\n\n");
     if (e->o->threads > 1) {
         buf_printf(b, "#define NETC_POOL %d\n#define NETC_NARGS %d\n", e->o->threads, nin + 1);
         buf_puts(b, pool_code);
@@ -1222,6 +1260,7 @@ static void emit_source(const Emit *e, Buf *b) {
                    "const netc_model netc_model_desc = {\"%s\", %d, %d, netc_in_info, netc_out_info, "
                    "netc_run_all};\n",
                    g->name, g->inputs.len, g->outputs.len);
+        emit_profile_desc(e, b);
     }
 }
 
