@@ -612,7 +612,7 @@ static void emit_direct_tile(const Emit *e, const Step *s, int k, int np) {
                   "netc_ld_part(o + p * %lld + v * NETC_VL, nc - v * NETC_VL);\n",
                (long long)w.F);
     buf_puts(b, "    for (kh = kh0; kh < kh1; kh++)\n        for (kw = kw0; kw < kw1; kw++) {\n");
-    buf_printf(b, "            const float *restrict x = in + xb + (kh * %lld + kw * %lld) * %lld;\n",
+    buf_printf(b, "            const float *restrict x = in + (xb + (kh * %lld + kw * %lld) * %lld);\n",
                (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
     buf_printf(b, "            const float *restrict wk = wt + (kh * %lld + kw) * %lld;\n",
                (long long)w.KW, (long long)(w.C * NETC_BLOCK));
@@ -662,7 +662,7 @@ static void emit_dw_tile(const Emit *e, const Step *s, int k, int np) {
     buf_printf(b, "        netc_v acc[%d];\n", np);
     buf_printf(b, "        for (p = 0; p < %d; p++) acc[p] = netc_ld(bias + c);\n", np);
     buf_puts(b, "        for (kh = kh0; kh < kh1; kh++)\n            for (kw = kw0; kw < kw1; kw++) {\n");
-    buf_printf(b, "                const float *restrict x = in + xb + (kh * %lld + kw * %lld) * %lld + c;\n",
+    buf_printf(b, "                const float *restrict x = in + (xb + (kh * %lld + kw * %lld) * %lld + c);\n",
                (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
     buf_printf(b, "                const netc_v wv = netc_ld(wt + (kh * %lld + kw) * %lld + c);\n",
                (long long)w.KW, (long long)w.C);

@@ -309,10 +309,10 @@ static bool lower_weighted(Lower *L, const Node *n) {
         /* [out/64][rows][64], the last block padded with zeros */
         padded = (out + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
         s->w = blob_alloc(L, rows * padded);
-        float *dst = L->l->blob + s->w;
         for (int64_t r = 0; r < rows && w; r++)
             for (int64_t o = 0; o < out; o++)
-                dst[((o / NETC_BLOCK) * rows + r) * NETC_BLOCK + o % NETC_BLOCK] = tmp[r * out + o];
+                L->l->blob[s->w + ((o / NETC_BLOCK) * rows + r) * NETC_BLOCK + o % NETC_BLOCK] =
+                    tmp[r * out + o];
         s->cblock = n->op == OP_dense ? in : channel_block(K, C);
     } else {
         s->w = blob_alloc(L, nw);
