@@ -43,6 +43,25 @@ typedef enum {
     K_CONVT     /* conv2d_transpose: bias, act; weights [g][kh][kw][in/g][out/g] */
 } KernelKind;
 
+/* How a conv or dense step computes (docs/build.md, "Kernel strategies").
+** The fast strategies read weights packed for them by lower.c; anything they
+** cannot handle keeps S_GENERIC, the per-pixel kernel that takes any shape.
+** ORDER Strategy (strategy_names in lower.c) */
+typedef enum {
+    S_GENERIC,   /* per output pixel, an axpy over the output channels */
+    S_DIRECT,    /* register tiles of pixels x 64 channels, weights
+                 ** [F/64][kh][kw][C][64], channels blocked so a block's
+                 ** weights stay in the L2 cache */
+    S_GEMM,      /* 1x1, stride 1, no padding: S_DIRECT over all pixels as
+                 ** one row, i.e. a packed GEMM */
+    S_DEPTHWISE, /* one input channel per output: tiles of pixels x one
+                 ** vector of channels, weights [kh][kw][C] */
+    S_GEMV       /* dense: weights [out/64][in][64], 64 outputs in registers */
+} Strategy;
+
+/* The direct kernel's output channels per packed block. */
+#define NETC_BLOCK 64
+
 typedef struct Step {
     KernelKind kind;
     const Node *node; /* the layer whose attributes it uses */
@@ -54,6 +73,10 @@ typedef struct Step {
     Act act;     /* the fused activation (K_CONV, K_DENSE, K_AFFINE, K_ACT) */
     float alpha; /* leaky_relu's slope */
     int64_t w, b; /* offsets into the blob, in floats; -1: none */
+    Strategy strategy; /* K_CONV, K_DENSE */
+    int64_t cblock;    /* S_DIRECT, S_GEMM: input channels per block */
+    const Node *res_node; /* a residual add fused into the step, or NULL */
+    TRef res;             /* the add's other input, added before act */
 } Step;
 
 typedef struct Lowered {
@@ -72,9 +95,17 @@ static inline const TRef *step_inputs(const Step *s) {
 
 /* Builds the program on the memory plan of g (memplan_build), which it
 ** takes: lower_free frees it, and so does a failed lower. False (with
-** errors in d) if it cannot. */
+** errors in d) if it cannot. With ws NULL only the steps are made: the
+** constants are laid out, not computed (blob stays NULL), for
+** --emit=steps. */
 bool lower(const Graph *g, MemPlan *plan, const WeightSet *ws, Diags *d, Lowered *out);
 void lower_free(Lowered *l);
+/* The names of the kernel kinds and strategies, as --emit=steps and the
+** standalone binary's --profile print them. */
+extern const char *const kind_names[];
+extern const char *const strategy_names[];
+/* The steps as text, one a line: the form the golden tests pin. */
+void lower_print(const Lowered *l, Buf *b);
 
 /*
 ** cname.c: names as C identifiers (the rules: docs/build.md)
@@ -118,6 +149,7 @@ typedef struct BuildOptions {
     const char *weights_bin; /* NULL: weights in the .c; else: this file, loaded at start */
     bool weights_extern;     /* weights defined elsewhere (the standalone binary's .S) */
     bool standalone;         /* also emit the netc_model descriptor for runtime/main.c */
+    int threads;             /* > 1: a pool of that many threads (pthreads) */
 } BuildOptions;
 
 /* The C back end: writes the .c and .h of a lowered program. */
@@ -156,21 +188,26 @@ bool write_weights_file(const Lowered *l, const char *path);
 /*
 ** build.c: the outputs of `netc build`
 */
-typedef enum { EMIT_C, EMIT_EXE } EmitKind;
+typedef enum { EMIT_C, EMIT_EXE, EMIT_STEPS } EmitKind;
 
 typedef struct BuildRequest {
     EmitKind kind;
-    const char *out;          /* -o */
+    const char *out;          /* -o; EMIT_STEPS: NULL or "-" for standard output */
     const char *weights;      /* --weights, or NULL for random weights */
     uint64_t seed;            /* --random-weights */
     bool allow_extra;         /* --allow-extra-weights */
     const char *weights_file; /* --weights-file: weights beside the .c */
+    int threads;              /* --threads: 1 (0 too) for code without threads */
 } BuildRequest;
 
 /* OUT.c and OUT.h (and the --weights-file file): false on errors, in d. */
 bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags *d);
 /* A standalone binary, built with $CC: false on errors, in d. */
-bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d);
+bool build_exe(const Lowered *l, const CNames *names, const char *out, int threads,
+               Diags *d);
+/* --emit=steps: the lowered program as text (lower_print) to OUT, or to
+** standard output for "-" or no -o. */
+bool build_steps(const Lowered *l, const char *out, Diags *d);
 
 /*
 ** child.c: running another program
@@ -182,6 +219,9 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d)
 ** No such file or directory"). *not_found (if not NULL) tells whether
 ** argv[0] does not exist. */
 int child_run(char *const argv[], const char *input, size_t len, bool *not_found);
+/* Runs argv with its output thrown away: true if it ran and exited 0 (a
+** probe, such as whether the C compiler takes a flag). */
+bool child_quiet(char *const argv[]);
 
 /*
 ** pipeline.c: the whole of netc, in one function

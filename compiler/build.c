@@ -84,7 +84,26 @@ static int split_words(Arena *a, const char *s, char **out, int max) {
     return n;
 }
 
-bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d) {
+/* The default flags: -O3, and -march=native when the compiler takes it (a
+** binary built by netc runs where it is built, unless NETC_CFLAGS says
+** otherwise; docs/build.md). */
+static const char *default_cflags(Arena *a, const char *cc, const char *dir) {
+    const char *probe = arena_printf(a, "%s/probe.c", dir);
+    if (!write_bytes(probe, "int netc_probe;\n", 16))
+        return "-O3";
+    char *argv[24];
+    int n = split_words(a, cc, argv, 16);
+    argv[n++] = "-march=native";
+    argv[n++] = "-c";
+    argv[n++] = (char *)probe;
+    argv[n++] = "-o";
+    argv[n++] = arena_printf(a, "%s/probe.o", dir);
+    argv[n] = NULL;
+    return child_quiet(argv) ? "-O3 -march=native" : "-O3";
+}
+
+bool build_exe(const Lowered *l, const CNames *names, const char *out, int threads,
+               Diags *d) {
     Arena *a = l->g->arena;
     char tmpl[] = "/tmp/netc-build-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
@@ -99,7 +118,8 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d)
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
     const char *asmf = arena_printf(a, "%s/weights.S", dir);
     BuildOptions o = {.names = names, .out_c = cfile, .out_h = arena_printf(a, "%s/model.h", dir),
-                      .header_name = "model.h", .weights_extern = true, .standalone = true};
+                      .header_name = "model.h", .weights_extern = true, .standalone = true,
+                      .threads = threads};
     ok = emit_c(l, &o, d);
     if (ok && !write_blob(l, bin)) {
         diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", bin, strerror(errno));
@@ -146,7 +166,8 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d)
         const char *cflags = getenv("NETC_CFLAGS");
         char *argv[128];
         int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
-        n += split_words(a, cflags && *cflags ? cflags : "-O3", argv + n, 32);
+        n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
+                         argv + n, 32);
         argv[n++] = "-std=c99";
         argv[n++] = "-I";
         argv[n++] = dir;
@@ -157,6 +178,8 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, Diags *d)
         argv[n++] = "-o";
         argv[n++] = (char *)out;
         argv[n++] = "-lm";
+        if (threads > 1)
+            argv[n++] = "-lpthread";
         argv[n] = NULL;
         int rc = child_run(argv, NULL, 0, NULL);
         if (rc > 0)
@@ -177,7 +200,7 @@ bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags
     const char *stem = strip_ext(a, r->out);
     BuildOptions o = {.names = names, .out_c = r->out, .out_h = arena_printf(a, "%s.h", stem),
                       .header_name = base_name(a, arena_printf(a, "%s.h", stem)),
-                      .weights_bin = r->weights_file};
+                      .weights_bin = r->weights_file, .threads = r->threads};
     if (!emit_c(l, &o, d))
         return false;
     if (r->weights_file && !write_weights_file(l, r->weights_file)) {
@@ -186,4 +209,18 @@ bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags
         return false;
     }
     return true;
+}
+
+bool build_steps(const Lowered *l, const char *out, Diags *d) {
+    Buf b = {0};
+    lower_print(l, &b);
+    FILE *f = !out || strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+    bool ok = f && fwrite(b.data, 1, b.len, f) == b.len;
+    if (f && f != stdout)
+        ok = fclose(f) == 0 && ok;
+    if (!ok)
+        diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", out ? out : "-",
+                   strerror(errno));
+    buf_free(&b);
+    return ok;
 }

@@ -112,3 +112,23 @@ int child_run(char *const argv[], const char *input, size_t len, bool *not_found
     (void)fed; /* a reader that stopped early says so by its status */
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+bool child_quiet(char *const argv[]) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}

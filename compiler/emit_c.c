@@ -370,10 +370,39 @@ static void emit_add(const Emit *e, const Step *s, int k) {
     int64_t n = elems(&s->node->shape);
     buf_printf(b, "static void netc_step%d(const float *const *in, float *out)\n{\n", k);
     buf_puts(b, "    long i;\n");
-    buf_printf(b, "    for (i = 0; i < %lld; i++) out[i] = in[0][i]", (long long)n);
+    buf_printf(b, "    for (i = 0; i < %lld; i++) {\n        const float v = in[0][i]", (long long)n);
     for (int i = 1; i < s->nin; i++)
         buf_printf(b, " + in[%d][i]", i);
-    buf_puts(b, ";\n}\n\n");
+    /* a fused activation, as each sum is made (lower.c never fuses softmax here) */
+    switch (s->act) {
+    case ACT_LINEAR:
+    case ACT_SOFTMAX:
+        buf_puts(b, ";\n        out[i] = v;\n");
+        break;
+    case ACT_RELU:
+        buf_puts(b, ";\n        out[i] = v > 0.0f ? v : 0.0f;\n");
+        break;
+    case ACT_RELU6:
+        buf_puts(b, ";\n        out[i] = v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;\n");
+        break;
+    case ACT_SIGMOID:
+        buf_puts(b, ";\n        out[i] = 1.0f / (1.0f + expf(-v));\n");
+        break;
+    case ACT_TANH:
+        buf_puts(b, ";\n        out[i] = tanhf(v);\n");
+        break;
+    case ACT_LEAKY_RELU:
+        buf_printf(b, ";\n        out[i] = v > 0.0f ? v : %a * v;\n", (double)s->alpha);
+        break;
+    case ACT_SILU:
+    case ACT_HARDSWISH:
+    case ACT_HARDSIGMOID:
+    case ACT_GELU:
+    case ACT_GELU_TANH:
+        buf_printf(b, ";\n        out[i] = %s;\n", emit_act_expr(e->l->g->arena, s->act, "v"));
+        break;
+    }
+    buf_puts(b, "    }\n}\n\n");
 }
 
 static void emit_concat(const Emit *e, const Step *s, int k) {
@@ -421,6 +450,406 @@ static void emit_flatten(const Emit *e, const Step *s, int k) {
     buf_puts(b, "}\n\n");
 }
 
+/*
+** The fast strategies (lower.c chooses them; docs/build.md describes them).
+** Their kernels work on vectors of NETC_VL floats: AVX-512, AVX with FMA,
+** SSE2 or NEON intrinsics where the C compiler targets them, plain floats
+** elsewhere, so the same C is right on every target and fast on these. A
+** tile of NETC_RP output pixels x NETC_NB channels is held in registers
+** (NETC_NV vectors a pixel); its weights are one contiguous run per input
+** channel, packed at build time in the order the tile reads them.
+*/
+static const char *vector_prelude =
+    "/* Vectors (netc's fast kernels): NETC_VL floats, a tile of NETC_RP pixels\n"
+    "** x NETC_NV vectors in registers. Without a known vector unit: floats. */\n"
+    "#if defined(__AVX512F__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <immintrin.h>\n"
+    "typedef __m512 netc_v;\n"
+    "#define NETC_VL 16\n#define NETC_NV 4\n"
+    "#define netc_ld(p) _mm512_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm512_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm512_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm512_fmadd_ps(a, b, c)\n"
+    "#define netc_add(a, b) _mm512_add_ps(a, b)\n"
+    "#elif defined(__AVX__) && defined(__FMA__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <immintrin.h>\n"
+    "typedef __m256 netc_v;\n"
+    "#define NETC_VL 8\n#define NETC_NV 2\n"
+    "#define netc_ld(p) _mm256_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm256_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm256_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm256_fmadd_ps(a, b, c)\n"
+    "#define netc_add(a, b) _mm256_add_ps(a, b)\n"
+    "#elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(NETC_NO_VECTOR)\n"
+    "#include <arm_neon.h>\n"
+    "typedef float32x4_t netc_v;\n"
+    "#define NETC_VL 4\n#define NETC_NV 4\n"
+    "#define netc_ld(p) vld1q_f32(p)\n"
+    "#define netc_st(p, v) vst1q_f32(p, v)\n"
+    "#define netc_set1(x) vdupq_n_f32(x)\n"
+    "#define netc_fma(a, b, c) vfmaq_f32(c, a, b)\n"
+    "#define netc_add(a, b) vaddq_f32(a, b)\n"
+    "#elif defined(__SSE2__) && !defined(NETC_NO_VECTOR)\n"
+    "#include <emmintrin.h>\n"
+    "typedef __m128 netc_v;\n"
+    "#define NETC_VL 4\n#define NETC_NV 2\n"
+    "#define netc_ld(p) _mm_loadu_ps(p)\n"
+    "#define netc_st(p, v) _mm_storeu_ps(p, v)\n"
+    "#define netc_set1(x) _mm_set1_ps(x)\n"
+    "#define netc_fma(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c)\n"
+    "#define netc_add(a, b) _mm_add_ps(a, b)\n"
+    "#else\n"
+    "typedef float netc_v;\n"
+    "#define NETC_VL 1\n#define NETC_NV 4\n"
+    "#define netc_ld(p) (*(p))\n"
+    "#define netc_st(p, v) (*(p) = (v))\n"
+    "#define netc_set1(x) (x)\n"
+    "#define netc_fma(a, b, c) ((a) * (b) + (c))\n"
+    "#define netc_add(a, b) ((a) + (b))\n"
+    "#endif\n"
+    "#define NETC_NB (NETC_NV * NETC_VL)\n\n";
+
+static const char *vector_part =
+    "/* Stores the first n floats of a vector. */\n"
+    "static void netc_st_part(float *p, netc_v v, long n)\n{\n"
+    "    float t[NETC_VL];\n"
+    "    int i, m = n <= 0 ? 0 : n >= NETC_VL ? NETC_VL : (int)n;\n"
+    "    netc_st(t, v);\n"
+    "    for (i = 0; i < m; i++) p[i] = t[i];\n}\n\n";
+
+static const char *vector_load_part =
+    "/* Loads n floats into a vector, zeros after them. */\n"
+    "static netc_v netc_ld_part(const float *p, long n)\n{\n"
+    "    float t[NETC_VL];\n    long i;\n"
+    "    for (i = 0; i < NETC_VL; i++) t[i] = i < n ? p[i] : 0.0f;\n"
+    "    return netc_ld(t);\n}\n\n";
+
+static bool uses_strategy(const Lowered *l, Strategy st) {
+    for (int i = 0; i < l->nsteps; i++)
+        if ((l->steps[i].kind == K_CONV || l->steps[i].kind == K_DENSE) &&
+            l->steps[i].strategy == st)
+            return true;
+    return false;
+}
+
+/* Applies act to `n` (a C expression) floats at `v`, in place. */
+static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *n, const char *ind) {
+    switch (act) {
+    case ACT_LINEAR:
+    case ACT_SOFTMAX: /* never here: the blocked kernels do not take it */
+        return;
+    case ACT_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : 0.0f;\n", ind, n, v,
+                   v, v);
+        return;
+    case ACT_RELU6:
+        buf_printf(b,
+                   "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? (%s[i] < 6.0f ? %s[i] : "
+                   "6.0f) : 0.0f;\n",
+                   ind, n, v, v, v, v);
+        return;
+    case ACT_SIGMOID:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = 1.0f / (1.0f + expf(-%s[i]));\n", ind, n,
+                   v, v);
+        return;
+    case ACT_TANH:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = tanhf(%s[i]);\n", ind, n, v, v);
+        return;
+    case ACT_LEAKY_RELU:
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : %a * %s[i];\n", ind,
+                   n, v, v, v, (double)alpha, v);
+        return;
+    case ACT_SILU:
+    case ACT_HARDSWISH:
+    case ACT_HARDSIGMOID:
+    case ACT_GELU:
+    case ACT_GELU_TANH: {
+        Arena scratch = {0};
+        const char *x = arena_printf(&scratch, "%s[i]", v);
+        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s = %s;\n", ind, n, x,
+                   emit_act_expr(&scratch, act, x));
+        arena_free(&scratch);
+        return;
+    }
+    }
+}
+
+/* With threads: does the step split its blocks of 64 output channels
+** between the threads (when they divide evenly), or its output rows? */
+static bool split_blocks(const Emit *e, const Step *s) {
+    int nt = e->o->threads;
+    int64_t F = s->node->shape.d[s->node->shape.rank - 1];
+    int64_t nfb = (F + NETC_BLOCK - 1) / NETC_BLOCK;
+    if (s->strategy == S_GEMV)
+        return s->act != ACT_SOFTMAX;
+    return s->strategy != S_DEPTHWISE && nfb % nt == 0;
+}
+
+/* The geometry the direct kernel sees: S_GEMM is one row of H·W pixels
+** (unless threads split the rows). */
+static Win fast_window(const Emit *e, const Step *s) {
+    Win w = window(s);
+    if (s->strategy == S_GEMM && (e->o->threads <= 1 || split_blocks(e, s))) {
+        w.W = w.OW = w.H * w.W;
+        w.H = w.OH = 1;
+    }
+    return w;
+}
+
+/* The direct tile of np pixels: out[p][c0 + j] for j < nc (<= NETC_NB),
+** from input channels [c0, c1) (all of them when cblock is C). `first`:
+** start from the bias, else from the partial sums in out; `last`: add the
+** residual and apply the activation. The input pixel of kernel cell
+** (kh, kw) for tile pixel p is in[xb + ((kh·DH)·W + p·SW + kw·DW)·C]. */
+static void emit_direct_tile(const Emit *e, const Step *s, int k, int np) {
+    Buf *b = e->b;
+    Win w = fast_window(e, s);
+    bool blocked = s->cblock < w.C, res = s->res_node != NULL;
+    buf_printf(b,
+               "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
+               "wt, const float *restrict bias, float *restrict o, const float *restrict r, long "
+               "kh0, long kh1, long kw0, long kw1, long c0, long c1, int first, int last, long nc)\n{\n",
+               k, np);
+    buf_printf(b, "    netc_v acc[%d][NETC_NV];\n    long p, v, kh, kw, c, i;\n", np);
+    buf_printf(b, "    for (p = 0; p < %d; p++)\n        for (v = 0; v < NETC_NV; v++)\n", np);
+    buf_printf(b, "            acc[p][v] = first ? netc_ld(bias + v * NETC_VL) : "
+                  "netc_ld_part(o + p * %lld + v * NETC_VL, nc - v * NETC_VL);\n",
+               (long long)w.F);
+    buf_puts(b, "    for (kh = kh0; kh < kh1; kh++)\n        for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "            const float *restrict x = in + (xb + (kh * %lld + kw * %lld) * %lld);\n",
+               (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
+    buf_printf(b, "            const float *restrict wk = wt + (kh * %lld + kw) * %lld;\n",
+               (long long)w.KW, (long long)(w.C * NETC_BLOCK));
+    if (blocked)
+        buf_puts(b, "            for (c = c0; c < c1; c++) {\n");
+    else
+        buf_printf(b, "            for (c = 0; c < %lld; c++) {\n", (long long)w.C);
+    buf_puts(b, "                netc_v wv[NETC_NV];\n");
+    buf_printf(b, "                for (v = 0; v < NETC_NV; v++) wv[v] = netc_ld(wk + c * %d + v * NETC_VL);\n",
+               NETC_BLOCK);
+    buf_printf(b, "                for (p = 0; p < %d; p++) {\n", np);
+    buf_printf(b, "                    const netc_v xv = netc_set1(x[p * %lld + c]);\n",
+               (long long)(w.SW * w.C));
+    buf_puts(b, "                    for (v = 0; v < NETC_NV; v++) acc[p][v] = netc_fma(xv, wv[v], acc[p][v]);\n");
+    buf_puts(b, "                }\n            }\n        }\n");
+    if (res)
+        buf_printf(b,
+                   "    if (last)\n        for (p = 0; p < %d; p++)\n            for (v = 0; v < NETC_NV; v++)\n"
+                   "                acc[p][v] = netc_add(acc[p][v], netc_ld_part(r + p * %lld + v * NETC_VL, nc - v * NETC_VL));\n",
+                   np, (long long)w.F);
+    buf_printf(b, "    for (p = 0; p < %d; p++) {\n        float *restrict op = o + p * %lld;\n", np,
+               (long long)w.F);
+    buf_puts(b, "        for (v = 0; v < NETC_NV; v++) {\n"
+                "            if (nc - v * NETC_VL >= NETC_VL) netc_st(op + v * NETC_VL, acc[p][v]);\n"
+                "            else if (nc > v * NETC_VL) netc_st_part(op + v * NETC_VL, acc[p][v], nc - v * NETC_VL);\n"
+                "        }\n");
+    if (s->act != ACT_LINEAR) {
+        buf_puts(b, "        if (last) {\n");
+        emit_act_n(b, s->act, s->alpha, "op", "nc", "            ");
+        buf_puts(b, "        }\n");
+    }
+    buf_puts(b, "    }\n    (void)i; (void)r; (void)c0; (void)c1; (void)last;\n}\n\n");
+}
+
+/* The depthwise tile of np pixels, all channels, one vector at a time. */
+static void emit_dw_tile(const Emit *e, const Step *s, int k, int np) {
+    Buf *b = e->b;
+    Win w = window(s);
+    bool res = s->res_node != NULL;
+    buf_printf(b,
+               "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
+               "wt, const float *restrict bias, float *restrict o, const float *restrict r, long "
+               "kh0, long kh1, long kw0, long kw1)\n{\n",
+               k, np);
+    buf_printf(b, "    long p, kh, kw, c, i;\n");
+    buf_printf(b, "    for (c = 0; c < %lld; c += NETC_VL) {\n", (long long)w.C);
+    buf_printf(b, "        netc_v acc[%d];\n", np);
+    buf_printf(b, "        for (p = 0; p < %d; p++) acc[p] = netc_ld(bias + c);\n", np);
+    buf_puts(b, "        for (kh = kh0; kh < kh1; kh++)\n            for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "                const float *restrict x = in + (xb + (kh * %lld + kw * %lld) * %lld + c);\n",
+               (long long)(w.DH * w.W), (long long)w.DW, (long long)w.C);
+    buf_printf(b, "                const netc_v wv = netc_ld(wt + (kh * %lld + kw) * %lld + c);\n",
+               (long long)w.KW, (long long)w.C);
+    buf_printf(b, "                for (p = 0; p < %d; p++) acc[p] = netc_fma(netc_ld(x + p * %lld), wv, acc[p]);\n",
+               np, (long long)(w.SW * w.C));
+    buf_puts(b, "            }\n");
+    buf_printf(b, "        for (p = 0; p < %d; p++) netc_st(o + p * %lld + c, %s);\n", np,
+               (long long)w.C, res ? arena_printf(e->l->g->arena, "netc_add(acc[p], netc_ld(r + p * %lld + c))", (long long)w.C) : "acc[p]");
+    buf_puts(b, "    }\n");
+    if (s->act != ACT_LINEAR) {
+        buf_printf(b, "    for (p = 0; p < %d; p++) {\n        float *restrict op = o + p * %lld;\n", np,
+                   (long long)w.C);
+        emit_act_n(b, s->act, s->alpha, "op", arena_printf(e->l->g->arena, "%lld", (long long)w.C), "        ");
+        buf_puts(b, "    }\n");
+    }
+    buf_puts(b, "    (void)i; (void)r;\n}\n\n");
+}
+
+/* The tile sizes a row needs: the main one, the rest of the interior, and
+** single pixels at the borders. */
+#define FAST_RP 6
+
+static void emit_fast_conv(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    Win w = fast_window(e, s);
+    bool dw = s->strategy == S_DEPTHWISE, res = s->res_node != NULL;
+    int64_t lo, hi;
+    interior(&w, &lo, &hi);
+    int64_t rem = (hi - lo) % FAST_RP;
+    bool need[FAST_RP + 1] = {false};
+    if (hi - lo >= FAST_RP)
+        need[FAST_RP] = true;
+    if (rem)
+        need[rem] = true;
+    if (lo > 0 || hi < w.OW)
+        need[1] = true;
+    for (int np = 1; np <= FAST_RP; np++)
+        if (need[np]) {
+            if (dw)
+                emit_dw_tile(e, s, k, np);
+            else
+                emit_direct_tile(e, s, k, np);
+        }
+    bool threads = e->o->threads > 1, by_block = threads && split_blocks(e, s);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
+               res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
+    buf_puts(b, "    long oh, ow;\n");
+    /* the rows this thread computes */
+    if (threads && !by_block)
+        buf_printf(b, "    const long oh0 = %lld * t / nt, oh1 = %lld * (t + 1) / nt;\n",
+                   (long long)w.OH, (long long)w.OH);
+    else
+        buf_printf(b, "    const long oh0 = 0, oh1 = %lld;\n", (long long)w.OH);
+    if (!res)
+        buf_puts(b, "    const float *restrict r = 0;\n");
+    const char *cargs = "";
+    if (!dw) {
+        int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK;
+        int64_t ncb = (w.C + s->cblock - 1) / s->cblock;
+        buf_puts(b, "    long fb, h, cb;\n");
+        if (by_block)
+            buf_printf(b, "    for (fb = %lld * t / nt; fb < %lld * (t + 1) / nt; fb++)\n",
+                       (long long)nfb, (long long)nfb);
+        else
+            buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+        buf_printf(b, "    for (h = 0; h < %d / NETC_NB; h++)\n", NETC_BLOCK);
+        buf_printf(b, "    for (cb = 0; cb < %lld; cb++) {\n", (long long)ncb);
+        buf_printf(b, "        const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
+                   NETC_BLOCK, (long long)w.F, (long long)w.F);
+        buf_printf(b, "        const long k0 = cb * %lld, k1 = k0 + %lld < %lld ? k0 + %lld : %lld;\n",
+                   (long long)s->cblock, (long long)s->cblock, (long long)w.C,
+                   (long long)s->cblock, (long long)w.C);
+        buf_printf(b, "        const float *restrict wt = NETC_W + %lld + fb * %lld + h * NETC_NB;\n",
+                   (long long)s->w, (long long)(w.KH * w.KW * w.C * NETC_BLOCK));
+        buf_printf(b, "        const float *restrict bias = NETC_W + %lld + c0;\n", (long long)s->b);
+        buf_printf(b, "        const int first = cb == 0, last = cb == %lld;\n", (long long)(ncb - 1));
+        buf_puts(b, "        if (c0 >= " );
+        buf_printf(b, "%lld) continue;\n", (long long)w.F);
+        cargs = ", k0, k1, first, last, nc";
+    } else {
+        buf_puts(b, "    {\n        const long c0 = 0;\n");
+        buf_printf(b, "        const float *restrict wt = NETC_W + %lld;\n", (long long)s->w);
+        buf_printf(b, "        const float *restrict bias = NETC_W + %lld;\n", (long long)s->b);
+    }
+    buf_puts(b, "        for (oh = oh0; oh < oh1; oh++) {\n");
+    buf_printf(b, "            const long ih0 = oh * %lld - %lld;\n", (long long)w.SH, (long long)w.PT);
+    buf_printf(b, "            const long kh0 = ih0 < 0 ? (-ih0 + %lld) / %lld : 0;\n",
+               (long long)(w.DH - 1), (long long)w.DH);
+    buf_printf(b, "            long kh1 = (%lld - ih0 + %lld) / %lld;\n", (long long)w.H,
+               (long long)(w.DH - 1), (long long)w.DH);
+    buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
+    buf_printf(b, "            const float *restrict rrow = r ? r + oh * %lld + c0 : 0;\n",
+               (long long)(w.OW * w.F));
+    buf_printf(b, "            if (kh1 > %lld) kh1 = %lld;\n", (long long)w.KH, (long long)w.KH);
+    const char *border =
+        "                const long iw0 = ow * %lld - %lld;\n"
+        "                const long kw0 = iw0 < 0 ? (-iw0 + %lld) / %lld : 0;\n"
+        "                long kw1 = (%lld - iw0 + %lld) / %lld;\n"
+        "                if (kw1 > %lld) kw1 = %lld;\n"
+        "                netc_t%d_1(in, ih0 * %lld + iw0 * %lld, wt, bias, orow + ow * %lld, rrow ? rrow + ow * %lld : 0, kh0, kh1, kw0, kw1%s);\n";
+    for (int part = 0; part < 3; part++) {
+        if (part == 1) {
+            if (hi <= lo)
+                continue;
+            const char *call =
+                "netc_t%d_%d(in, ih0 * %lld + (ow * %lld - %lld) * %lld, wt, bias, orow + ow * %lld, "
+                "rrow ? rrow + ow * %lld : 0, kh0, kh1, 0, %lld%s);\n";
+            if (hi - lo >= FAST_RP) {
+                buf_printf(b, "            for (ow = %lld; ow + %d <= %lld; ow += %d)\n                ",
+                           (long long)lo, FAST_RP, (long long)hi, FAST_RP);
+                buf_printf(b, call, k, FAST_RP, (long long)(w.W * w.C), (long long)w.SW,
+                           (long long)w.PL, (long long)w.C, (long long)w.F, (long long)w.F,
+                           (long long)w.KW, cargs);
+            }
+            if (rem) {
+                buf_printf(b, "            ow = %lld;\n            ", (long long)(hi - rem));
+                buf_printf(b, call, k, (int)rem, (long long)(w.W * w.C), (long long)w.SW,
+                           (long long)w.PL, (long long)w.C, (long long)w.F, (long long)w.F,
+                           (long long)w.KW, cargs);
+            }
+            continue;
+        }
+        int64_t a = part ? hi : 0, z = part ? w.OW : lo;
+        if (z <= a)
+            continue;
+        buf_printf(b, "            for (ow = %lld; ow < %lld; ow++) {\n", (long long)a, (long long)z);
+        buf_printf(b, border, (long long)w.SW, (long long)w.PL, (long long)(w.DW - 1),
+                   (long long)w.DW, (long long)w.W, (long long)(w.DW - 1), (long long)w.DW,
+                   (long long)w.KW, (long long)w.KW, k, (long long)(w.W * w.C), (long long)w.C,
+                   (long long)w.F, (long long)w.F, cargs);
+        buf_puts(b, "            }\n");
+    }
+    buf_puts(b, "        }\n    }\n}\n\n");
+}
+
+/* Dense as a matrix-vector product: NETC_NB outputs in registers, the
+** weights [out/64][in][64] read once, in order. */
+static void emit_gemv(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    int64_t in = s->node->in[0]->shape.d[0], out = s->node->shape.d[0];
+    int64_t nfb = (out + NETC_BLOCK - 1) / NETC_BLOCK;
+    bool split = e->o->threads > 1 && split_blocks(e, s);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               split ? ", int t, int nt" : "");
+    buf_puts(b, "    long fb, h, i, v;\n");
+    if (split)
+        buf_printf(b, "    for (fb = %lld * t / nt; fb < %lld * (t + 1) / nt; fb++)\n",
+                   (long long)nfb, (long long)nfb);
+    else
+        buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+    buf_printf(b, "        for (h = 0; h < %d / NETC_NB; h++) {\n", NETC_BLOCK);
+    buf_printf(b, "            const long c0 = fb * %d + h * NETC_NB, nc = %lld - c0 < NETC_NB ? %lld - c0 : NETC_NB;\n",
+               NETC_BLOCK, (long long)out, (long long)out);
+    buf_printf(b, "            const float *restrict wt = NETC_W + %lld + fb * %lld + h * NETC_NB;\n",
+               (long long)s->w, (long long)(in * NETC_BLOCK));
+    buf_puts(b, "            netc_v acc[NETC_NV];\n");
+    buf_printf(b, "            if (c0 >= %lld) continue;\n", (long long)out);
+    buf_printf(b, "            for (v = 0; v < NETC_NV; v++) acc[v] = netc_ld(NETC_W + %lld + c0 + v * NETC_VL);\n",
+               (long long)s->b);
+    buf_printf(b, "            for (i = 0; i < %lld; i++) {\n", (long long)in);
+    buf_puts(b, "                const netc_v xv = netc_set1(in[i]);\n");
+    buf_printf(b, "                for (v = 0; v < NETC_NV; v++) acc[v] = netc_fma(xv, netc_ld(wt + i * %d + v * NETC_VL), acc[v]);\n",
+               NETC_BLOCK);
+    buf_puts(b, "            }\n");
+    buf_puts(b, "            for (v = 0; v < NETC_NV; v++) {\n"
+                "                if (nc - v * NETC_VL >= NETC_VL) netc_st(out + c0 + v * NETC_VL, acc[v]);\n"
+                "                else if (nc > v * NETC_VL) netc_st_part(out + c0 + v * NETC_VL, acc[v], nc - v * NETC_VL);\n"
+                "            }\n");
+    if (split) {
+        /* each thread its own blocks: the activation there too */
+        if (s->act != ACT_LINEAR) {
+            buf_puts(b, "            {\n                float *restrict ob = out + c0;\n");
+            emit_act_n(b, s->act, s->alpha, "ob", "nc", "                ");
+            buf_puts(b, "            }\n");
+        }
+        buf_puts(b, "        }\n");
+    } else {
+        buf_puts(b, "        }\n");
+        emit_act(b, s->act, s->alpha, "out", out, "    ");
+    }
+    buf_puts(b, "}\n\n");
+}
+
 static void emit_step_fn(const Emit *e, const Step *s, int k) {
     const Node *n = s->node;
     Buf *b = e->b;
@@ -433,14 +862,20 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
     buf_puts(b, " */\n");
     switch (s->kind) {
     case K_CONV:
-        emit_conv(e, s, k);
+        if (s->strategy == S_GENERIC)
+            emit_conv(e, s, k);
+        else
+            emit_fast_conv(e, s, k);
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
         emit_pool(e, s, k);
         break;
     case K_DENSE:
-        emit_dense(e, s, k);
+        if (s->strategy == S_GEMV)
+            emit_gemv(e, s, k);
+        else
+            emit_dense(e, s, k);
         break;
     case K_GMAXPOOL:
     case K_GAVGPOOL:
@@ -487,23 +922,38 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
     }
 }
 
+/* Does the step split its work between threads (else thread 0 does it)? */
+static bool step_splits(const Emit *e, const Step *s) {
+    if (e->o->threads <= 1)
+        return false;
+    if (s->kind == K_CONV)
+        return s->strategy != S_GENERIC;
+    if (s->kind == K_DENSE)
+        return s->strategy == S_GEMV && split_blocks(e, s);
+    return false;
+}
+
 static void emit_call(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const TRef *in = step_inputs(s);
+    bool threads = e->o->threads > 1, splits = step_splits(e, s);
+    const char *ind = threads && !splits ? "        " : "    ";
+    if (threads && !splits)
+        buf_puts(b, "    if (t == 0) {\n");
     switch (s->kind) {
     case K_ADD:
     case K_MUL:
     case K_CONCAT: {
-        buf_printf(b, "    {\n        const float *in%d[%d];\n", k, s->nin);
+        buf_printf(b, "%s{\n%s    const float *in%d[%d];\n", ind, ind, k, s->nin);
         for (int i = 0; i < s->nin; i++)
-            buf_printf(b, "        in%d[%d] = %s;\n", k, i, ptr(e, in[i]));
-        buf_printf(b, "        netc_step%d(in%d, %s);\n    }\n", k, k, ptr(e, s->out));
-        return;
+            buf_printf(b, "%s    in%d[%d] = %s;\n", ind, k, i, ptr(e, in[i]));
+        buf_printf(b, "%s    netc_step%d(in%d, %s);\n%s}\n", ind, k, k, ptr(e, s->out), ind);
+        break;
     }
     case K_COPY:
-        buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", ptr(e, s->out), ptr(e, in[0]),
-                   (long long)elems(&s->node->shape));
-        return;
+        buf_printf(b, "%smemcpy(%s, %s, %lld * sizeof(float));\n", ind, ptr(e, s->out),
+                   ptr(e, in[0]), (long long)elems(&s->node->shape));
+        break;
     case K_CONV:
     case K_DENSE:
     case K_MAXPOOL:
@@ -518,10 +968,111 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     case K_SHUFFLE:
     case K_UPSAMPLE:
     case K_CONVT:
-        buf_printf(b, "    netc_step%d(%s, %s);\n", k, ptr(e, in[0]), ptr(e, s->out));
-        return;
+        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]), ptr(e, s->out));
+        if (s->res_node)
+            buf_printf(b, ", %s", ptr(e, s->res));
+        buf_puts(b, splits ? ", t, nt);\n" : ");\n");
+        break;
     }
+    if (threads && !splits)
+        buf_puts(b, "    }\n");
+    if (threads)
+        buf_puts(b, "    netc_barrier(nt);\n");
+    /* the standalone binary's --profile: a clock read after each step */
+    if (e->o->standalone)
+        buf_printf(b, "    if (%snetc_hook) netc_hook(%d);\n", threads ? "t == 0 && " : "", k);
 }
+
+/* The steps as the standalone binary's --profile prints them: layer,
+** kind and strategy, floating-point operations (2 per multiply-add). */
+static void emit_profile_desc(const Emit *e, Buf *b) {
+    const Lowered *l = e->l;
+    int n = l->nsteps;
+    buf_puts(b, "\nstatic const char *const netc_prof_layer[] = {\n");
+    for (int k = 0; k < n; k++)
+        buf_printf(b, "    \"%s\",\n", l->steps[k].node->name);
+    buf_puts(b, "    0};\nstatic const char *const netc_prof_kind[] = {\n");
+    for (int k = 0; k < n; k++) {
+        const Step *s = &l->steps[k];
+        if (s->kind == K_CONV || s->kind == K_DENSE)
+            buf_printf(b, "    \"%s %s\",\n", kind_names[s->kind], strategy_names[s->strategy]);
+        else
+            buf_printf(b, "    \"%s\",\n", kind_names[s->kind]);
+    }
+    buf_puts(b, "    0};\nstatic const double netc_prof_flops[] = {\n");
+    for (int k = 0; k < n; k++)
+        buf_printf(b, "    %lld.0,\n", (long long)(2 * l->steps[k].node->macs));
+    buf_puts(b, "    0.0};\n");
+    buf_printf(b,
+               "const netc_profile netc_profile_desc = {%d, netc_prof_layer, netc_prof_kind, "
+               "netc_prof_flops, &netc_hook};\n",
+               n);
+}
+
+/* The pool of --threads=N (docs/build.md): N - 1 workers started at the
+** first run, which then wait for the next inference (spinning a while,
+** then on a condition variable); within an inference, the threads meet at
+** a spinning barrier after each step, so a layer costs no system call. One
+** inference at a time uses the pool: a concurrent call runs on its own
+** thread alone, so NAME_run_ws stays reentrant. NETC_THREADS in the
+** environment, read at the first run, may ask for fewer threads. */
+static const char *pool_code =
+    "#include <pthread.h>\n#include <sched.h>\n#include <stdlib.h>\n\n"
+    "#if !defined(__GNUC__)\n#error \"netc's thread pool needs GCC or Clang atomics\"\n#endif\n\n"
+    "static pthread_mutex_t netc_pool_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static pthread_mutex_t netc_wake_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static pthread_cond_t netc_wake = PTHREAD_COND_INITIALIZER;\n"
+    "static pthread_once_t netc_pool_once = PTHREAD_ONCE_INIT;\n"
+    "static int netc_pool_n = 1;        /* threads in the pool, the caller's included */\n"
+    "static unsigned netc_job;          /* the number of the current inference */\n"
+    "static unsigned netc_arrived, netc_phase; /* the barrier */\n"
+    "static void *netc_job_args[NETC_NARGS];\n\n"
+    "static void netc_barrier(int nt)\n{\n"
+    "    unsigned phase;\n    long spins = 0;\n"
+    "    if (nt <= 1) return;\n"
+    "    phase = __atomic_load_n(&netc_phase, __ATOMIC_ACQUIRE);\n"
+    "    if (__atomic_add_fetch(&netc_arrived, 1, __ATOMIC_ACQ_REL) == (unsigned)nt) {\n"
+    "        __atomic_store_n(&netc_arrived, 0, __ATOMIC_RELAXED);\n"
+    "        __atomic_store_n(&netc_phase, phase + 1, __ATOMIC_RELEASE);\n"
+    "        return;\n    }\n"
+    "    while (__atomic_load_n(&netc_phase, __ATOMIC_ACQUIRE) == phase)\n"
+    "        if (++spins > 4000) sched_yield();\n}\n\n"
+    "static void netc_steps(void *const *args, int t, int nt);\n\n"
+    "static void *netc_worker(void *arg)\n{\n"
+    "    const int t = (int)(long)arg;\n    unsigned seen = 0;\n"
+    "    for (;;) {\n        long spins = 0;\n"
+    "        while (__atomic_load_n(&netc_job, __ATOMIC_ACQUIRE) == seen)\n"
+    "            if (++spins > 200000) {\n"
+    "                pthread_mutex_lock(&netc_wake_lock);\n"
+    "                while (__atomic_load_n(&netc_job, __ATOMIC_ACQUIRE) == seen)\n"
+    "                    pthread_cond_wait(&netc_wake, &netc_wake_lock);\n"
+    "                pthread_mutex_unlock(&netc_wake_lock);\n            }\n"
+    "        seen = __atomic_load_n(&netc_job, __ATOMIC_ACQUIRE);\n"
+    "        netc_steps(netc_job_args, t, netc_pool_n);\n    }\n    return 0;\n}\n\n"
+    "static void netc_pool_start(void)\n{\n"
+    "    const char *env = getenv(\"NETC_THREADS\");\n"
+    "    int n = NETC_POOL, i;\n    pthread_attr_t attr;\n"
+    "    if (env && atoi(env) >= 1 && atoi(env) < n) n = atoi(env);\n"
+    "    if (pthread_attr_init(&attr) != 0) return;\n"
+    "    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);\n"
+    "    for (i = 1; i < n; i++) {\n        pthread_t th;\n"
+    "        if (pthread_create(&th, &attr, netc_worker, (void *)(long)i) != 0) break;\n    }\n"
+    "    pthread_attr_destroy(&attr);\n"
+    "    /* workers that did start wait for ever if not all did: the pool is\n"
+    "    ** only used whole */\n"
+    "    netc_pool_n = i == n ? n : 1;\n}\n\n"
+    "/* Runs the steps on the pool, or alone when it is busy or absent. */\n"
+    "static void netc_run_pool(void **args)\n{\n    int i;\n"
+    "    pthread_once(&netc_pool_once, netc_pool_start);\n"
+    "    if (netc_pool_n > 1 && pthread_mutex_trylock(&netc_pool_lock) == 0) {\n"
+    "        for (i = 0; i < NETC_NARGS; i++) netc_job_args[i] = args[i];\n"
+    "        pthread_mutex_lock(&netc_wake_lock);\n"
+    "        __atomic_add_fetch(&netc_job, 1, __ATOMIC_ACQ_REL);\n"
+    "        pthread_cond_broadcast(&netc_wake);\n"
+    "        pthread_mutex_unlock(&netc_wake_lock);\n"
+    "        netc_steps(netc_job_args, 0, netc_pool_n);\n"
+    "        pthread_mutex_unlock(&netc_pool_lock);\n"
+    "    } else {\n        netc_steps(args, 0, 1);\n    }\n}\n\n";
 
 /* The signature of the run function, without its name's suffix. */
 static void emit_params(const Emit *e, Buf *b, bool ws) {
@@ -729,13 +1280,44 @@ static void emit_source(const Emit *e, Buf *b) {
                  "    for (i = 1; i < n; i++) m = v[i] > m ? v[i] : m;\n"
                  "    for (i = 0; i < n; i++) { v[i] = expf(v[i] - m); s += v[i]; }\n"
                  "    for (i = 0; i < n; i++) v[i] /= s;\n}\n\n");
+    bool direct = uses_strategy(l, S_DIRECT) || uses_strategy(l, S_GEMM);
+    if (direct || uses_strategy(l, S_DEPTHWISE) || uses_strategy(l, S_GEMV))
+        buf_puts(b, vector_prelude);
+    if (direct || uses_strategy(l, S_GEMV))
+        buf_puts(b, vector_part);
+    if (direct)
+        buf_puts(b, vector_load_part);
     for (int k = 0; k < l->nsteps; k++)
         emit_step_fn(e, &l->steps[k], k);
+    int nin = g->inputs.len;
+    if (e->o->standalone)
+        buf_puts(b, "/* Set by the standalone binary's --profile. */\nstatic void (*netc_hook)(int);\n\n");
+    if (e->o->threads > 1) {
+        buf_printf(b, "#define NETC_POOL %d\n#define NETC_NARGS %d\n", e->o->threads, nin + 1);
+        buf_puts(b, pool_code);
+        buf_puts(b, "/* Thread t of nt: its part of every step, in order. */\n");
+        buf_puts(b, "static void netc_steps(void *const *args, int t, int nt)\n{\n");
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    const float *%s = (const float *)args[%d];\n", e->in_names[i], i);
+        buf_printf(b, "    float *a = (float *)args[%d];\n", nin);
+        for (int k = 0; k < l->nsteps; k++)
+            emit_call(e, &l->steps[k], k);
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    (void)%s;\n", e->in_names[i]);
+        buf_puts(b, "    (void)a;\n}\n\n");
+    }
     buf_printf(b, "void %s_run_ws", e->prefix);
     emit_params(e, b, true);
     buf_puts(b, "\n{\n    float *a = (float *)workspace;\n");
-    for (int k = 0; k < l->nsteps; k++)
-        emit_call(e, &l->steps[k], k);
+    if (e->o->threads > 1) {
+        buf_printf(b, "    void *args[%d];\n", nin + 1);
+        for (int i = 0; i < nin; i++)
+            buf_printf(b, "    args[%d] = (void *)%s;\n", i, e->in_names[i]);
+        buf_printf(b, "    args[%d] = workspace;\n    netc_run_pool(args);\n", nin);
+    } else {
+        for (int k = 0; k < l->nsteps; k++)
+            emit_call(e, &l->steps[k], k);
+    }
     for (int i = 0; i < g->outputs.len; i++) {
         const Node *n = g->outputs.data[i];
         buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", e->out_names[i],
@@ -777,6 +1359,7 @@ static void emit_source(const Emit *e, Buf *b) {
                    "const netc_model netc_model_desc = {\"%s\", %d, %d, netc_in_info, netc_out_info, "
                    "netc_run_all};\n",
                    g->name, g->inputs.len, g->outputs.len);
+        emit_profile_desc(e, b);
     }
 }
 

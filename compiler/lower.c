@@ -45,11 +45,12 @@ static bool same_buffer(const Lower *L, const Node *a, const Node *b) {
     return L->l->plan.buffer[a->id] == L->l->plan.buffer[b->id];
 }
 
-/* Space for n floats in the blob, 16-float aligned; returns the offset. */
+/* Space for n floats in the blob, 16-float aligned; returns the offset.
+** Without weights (the steps only) nothing is stored, only counted. */
 static int64_t blob_alloc(Lower *L, int64_t n) {
     Lowered *l = L->l;
     int64_t at = (l->nblob + 15) / 16 * 16;
-    if (at + n > L->cap) {
+    if (L->ws && at + n > L->cap) {
         int64_t cap = L->cap ? L->cap : 1024;
         while (cap < at + n)
             cap *= 2;
@@ -119,8 +120,10 @@ static const KernelKind op_kernel[OP__COUNT] = {
 };
 
 /* Absorbs identities and (if the step has none yet) one activation after
-** s->last, while each is the only reader of the one before. */
-static void absorb_tail(Lower *L, Step *s) {
+** s->last, while each is the only reader of the one before. `elementwise`:
+** not softmax, which needs a whole pixel (for steps that work element by
+** element). */
+static void absorb_tail(Lower *L, Step *s, bool elementwise) {
     for (;;) {
         const Node *u = sole_user(s->last);
         Act act;
@@ -131,7 +134,8 @@ static void absorb_tail(Lower *L, Step *s) {
             s->last = u;
             continue;
         }
-        if (s->act == ACT_LINEAR && node_act(u, &act)) {
+        if (s->act == ACT_LINEAR && node_act(u, &act) &&
+            !(elementwise && act == ACT_SOFTMAX)) {
             s->act = act;
             s->alpha = (float)u->alpha;
             L->absorbed[u->id] = true;
@@ -150,12 +154,75 @@ static void bn_affine(const Node *bn, const NodeWeights *w, int64_t c, double *s
     *shift = (double)w->bias[c] - (double)w->mean[c] * s;
 }
 
+static bool same_shape(const Shape *a, const Shape *b) {
+    if (a->rank != b->rank)
+        return false;
+    for (int i = 0; i < a->rank; i++)
+        if (a->d[i] != b->d[i])
+            return false;
+    return true;
+}
+
+/* A conv whose output (after its folded batchnorm) is added to another
+** tensor, and nothing else reads it, takes the add: each tile adds the
+** other input before the activation, so the sum never makes a pass of its
+** own. Only when the add writes in the conv's buffer and the other input
+** lives elsewhere (so no tile overwrites what another still reads), and
+** was computed before this step. An activation of the conv itself comes
+** before the add, so it rules the fusion out. */
+static void absorb_residual(Lower *L, Step *s) {
+    const Node *u = sole_user(s->last);
+    if (s->kind != K_CONV || s->act != ACT_LINEAR || !u || u->op != OP_add || u->nin != 2 ||
+        (s->strategy != S_DIRECT && s->strategy != S_GEMM && s->strategy != S_DEPTHWISE) ||
+        !same_buffer(L, u, s->last))
+        return;
+    const Node *o = u->in[0] == s->last ? u->in[1] : u->in[0];
+    if (o == s->last || o->shape.rank != 3 || !same_shape(&o->shape, &s->last->shape) ||
+        (o->op != OP_input && (same_buffer(L, o, s->last) || o->id > s->node->id)))
+        return;
+    L->absorbed[u->id] = true;
+    s->last = u;
+    s->res_node = u;
+    s->res = ref(L, o);
+}
+
+/* The strategy for a conv or dense (docs/build.md, "Kernel strategies").
+** A softmax over the channels needs every channel of a pixel at once, which
+** the blocked kernels do not have: those layers stay generic. */
+static Strategy choose_strategy(const Node *n, Act act) {
+    if (n->op == OP_dense)
+        return S_GEMV;
+    if (act == ACT_SOFTMAX)
+        return S_GENERIC;
+    int64_t C = n->in[0]->shape.d[2], F = n->shape.d[2], G = n->groups;
+    if (G == 1) {
+        if (n->kernel[0] == 1 && n->kernel[1] == 1 && n->stride[0] == 1 && n->stride[1] == 1 &&
+            !n->pad[0] && !n->pad[1] && !n->pad[2] && !n->pad[3])
+            return S_GEMM;
+        return S_DIRECT;
+    }
+    /* depthwise, multiplier 1, whole vectors of channels (a vector holds at
+    ** most 16 floats) */
+    if (G == C && F == C && C % 16 == 0)
+        return S_DEPTHWISE;
+    return S_GENERIC;
+}
+
+/* Input channels per block of the direct kernel: a block's weights for
+** NETC_BLOCK outputs (kh·kw·cblock·64 floats) stay under 512 KiB, half of
+** a common L2 cache. */
+static int64_t channel_block(int64_t K, int64_t C) {
+    int64_t limit = 2048; /* kh·kw·cblock */
+    int64_t nb = (K * C + limit - 1) / limit;
+    return (C + nb - 1) / nb;
+}
+
 /* A conv or dense, with the batchnorm after it folded in when it can be. */
 static bool lower_weighted(Lower *L, const Node *n) {
     Step *s = new_step(L, n->op == OP_dense ? K_DENSE : K_CONV, n);
     s->act = n->act;
     s->alpha = (float)n->alpha;
-    const NodeWeights *w = &L->ws->w[n->id];
+    const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
     const Node *bn = NULL;
     if (n->act == ACT_LINEAR) {
         const Node *u = sole_user(n);
@@ -171,43 +238,43 @@ static bool lower_weighted(Lower *L, const Node *n) {
     for (int64_t o = 0; o < out; o++) {
         scale[o] = 1;
         shift[o] = 0;
-        if (bn)
+        if (bn && w)
             bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
     }
-    int64_t wo = -1;
+    /* the weights in the generic layout first, then packed for the strategy */
+    int64_t nw, in = 0, K = 1, C = 1;
+    float *tmp;
     if (n->op == OP_dense) {
         const Node *x = n->in[0];
-        int64_t in = x->shape.d[0];
+        in = x->shape.d[0];
         /* a chw flatten that shares its input's buffer leaves the data in
         ** HWC order: read the weights in that order instead */
-        int64_t H = 1, W = 1, C = in;
+        int64_t H = 1, W = 1, Cx = in;
         if (x->op == OP_flatten && x->order == ORDER_CHW && x->in[0]->shape.rank == 3 &&
             same_buffer(L, x, x->in[0])) {
             H = x->in[0]->shape.d[0];
             W = x->in[0]->shape.d[1];
-            C = x->in[0]->shape.d[2];
+            Cx = x->in[0]->shape.d[2];
         }
-        wo = blob_alloc(L, in * out);
-        if (wo < 0)
-            goto fail;
-        for (int64_t h = 0; h < H; h++)
+        nw = in * out;
+        tmp = xmalloc(sizeof(float) * (size_t)(nw && w ? nw : 1));
+        for (int64_t h = 0; h < H && w; h++)
             for (int64_t ww = 0; ww < W; ww++)
-                for (int64_t c = 0; c < C; c++) {
-                    int64_t p = (h * W + ww) * C + c;    /* where it is in memory */
-                    int64_t i = (c * H + h) * W + ww;    /* its index in chw order */
-                    float *dst = L->l->blob + wo + p * out;
+                for (int64_t c = 0; c < Cx; c++) {
+                    int64_t p = (h * W + ww) * Cx + c;    /* where it is in memory */
+                    int64_t i = (c * H + h) * W + ww;     /* its index in chw order */
+                    float *dst = tmp + p * out;
                     for (int64_t o = 0; o < out; o++)
                         dst[o] = (float)((double)w->weight[o * in + i] * scale[o]);
                 }
     } else {
-        int64_t KH = n->kernel[0], KW = n->kernel[1];
-        int64_t C = n->in[0]->shape.d[2], G = n->groups;
+        int64_t KH = n->kernel[0], KW = n->kernel[1], G = n->groups;
+        C = n->in[0]->shape.d[2];
+        K = KH * KW;
         int64_t Cg = C / G, Fg = out / G;
-        wo = blob_alloc(L, KH * KW * Cg * out);
-        if (wo < 0)
-            goto fail;
-        float *dst = L->l->blob + wo;
-        for (int64_t g = 0; g < G; g++)
+        nw = KH * KW * Cg * out;
+        tmp = xmalloc(sizeof(float) * (size_t)(nw && w ? nw : 1));
+        for (int64_t g = 0; g < G && w; g++)
             for (int64_t f = 0; f < Fg; f++)
                 for (int64_t c = 0; c < Cg; c++)
                     for (int64_t kh = 0; kh < KH; kh++)
@@ -216,15 +283,32 @@ static bool lower_weighted(Lower *L, const Node *n) {
                             double v = (double)w->weight[((o * Cg + c) * KH + kh) * KW + kw] * scale[o];
                             int64_t at = Cg == 1 ? (kh * KW + kw) * out + o
                                                  : (((g * KH + kh) * KW + kw) * Cg + c) * Fg + f;
-                            dst[at] = (float)v;
+                            tmp[at] = (float)v;
                         }
     }
-    s->w = wo;
-    if (w->bias || bn) {
-        int64_t bo = blob_alloc(L, out);
-        if (bo < 0)
-            goto fail;
-        for (int64_t o = 0; o < out; o++) {
+    s->strategy = choose_strategy(n, s->act);
+    int64_t rows = n->op == OP_dense ? in : K * C; /* of the [rows][out] matrix */
+    int64_t padded = out;
+    if (s->strategy == S_DIRECT || s->strategy == S_GEMM || s->strategy == S_GEMV) {
+        /* [out/64][rows][64], the last block padded with zeros */
+        padded = (out + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
+        s->w = blob_alloc(L, rows * padded);
+        for (int64_t r = 0; r < rows && w; r++)
+            for (int64_t o = 0; o < out; o++)
+                L->l->blob[s->w + ((o / NETC_BLOCK) * rows + r) * NETC_BLOCK + o % NETC_BLOCK] =
+                    tmp[r * out + o];
+        s->cblock = n->op == OP_dense ? in : channel_block(K, C);
+    } else {
+        s->w = blob_alloc(L, nw);
+        if (w)
+            memcpy(L->l->blob + s->w, tmp, sizeof(float) * (size_t)nw);
+    }
+    free(tmp);
+    /* the fast strategies always have a bias, as long as their blocks */
+    bool has_bias = w ? w->bias != NULL : n->bias;
+    if (has_bias || bn || s->strategy != S_GENERIC) {
+        int64_t bo = blob_alloc(L, padded);
+        for (int64_t o = 0; o < out && w; o++) {
             double b = w->bias ? (double)w->bias[o] : 0;
             L->l->blob[bo + o] = (float)(b * scale[o] + shift[o]);
         }
@@ -232,13 +316,10 @@ static bool lower_weighted(Lower *L, const Node *n) {
     }
     free(scale);
     free(shift);
+    absorb_residual(L, s);
     s->out = ref(L, s->last);
-    absorb_tail(L, s);
+    absorb_tail(L, s, false);
     return true;
-fail:
-    free(scale);
-    free(shift);
-    return false;
 }
 
 /* conv2d_transpose: weights from PyTorch's [in][out/g][kh][kw] to
@@ -248,23 +329,23 @@ static bool lower_convt(Lower *L, const Node *n) {
     Step *s = new_step(L, K_CONVT, n);
     s->act = n->act;
     s->alpha = (float)n->alpha;
-    const NodeWeights *w = &L->ws->w[n->id];
+    const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
     int64_t KH = n->kernel[0], KW = n->kernel[1], F = n->shape.d[2];
     int64_t C = n->in[0]->shape.d[2], G = n->groups, Cg = C / G, Fg = F / G;
     s->w = blob_alloc(L, KH * KW * C * Fg);
-    float *dst = L->l->blob + s->w;
-    for (int64_t g = 0; g < G; g++)
+    if (n->bias)
+        s->b = blob_alloc(L, F);
+    float *dst = w ? L->l->blob + s->w : NULL;
+    for (int64_t g = 0; g < G && w; g++)
         for (int64_t c = 0; c < Cg; c++)
             for (int64_t f = 0; f < Fg; f++)
                 for (int64_t kh = 0; kh < KH; kh++)
                     for (int64_t kw = 0; kw < KW; kw++)
                         dst[(((g * KH + kh) * KW + kw) * Cg + c) * Fg + f] =
                             w->weight[(((g * Cg + c) * Fg + f) * KH + kh) * KW + kw];
-    if (w->bias) {
-        s->b = blob_alloc(L, F);
+    if (w && w->bias)
         memcpy(L->l->blob + s->b, w->bias, sizeof(float) * (size_t)F);
-    }
-    absorb_tail(L, s);
+    absorb_tail(L, s, false);
     s->out = ref(L, s->last);
     return true;
 }
@@ -297,13 +378,13 @@ static bool lower_node(Lower *L, const Node *n) {
         s->b = blob_alloc(L, c);
         if (s->w < 0 || s->b < 0)
             return false;
-        for (int64_t k = 0; k < c; k++) {
+        for (int64_t k = 0; k < c && L->ws; k++) {
             double sc, sh;
             bn_affine(n, &L->ws->w[n->id], k, &sc, &sh);
             L->l->blob[s->w + k] = (float)sc;
             L->l->blob[s->b + k] = (float)sh;
         }
-        absorb_tail(L, s);
+        absorb_tail(L, s, false);
         s->out = ref(L, s->last);
         return true;
     }
@@ -336,7 +417,10 @@ static bool lower_node(Lower *L, const Node *n) {
             new_step(L, K_COPY, n);
         return true;
     case OP_add:
-        new_step(L, K_ADD, n);
+        s = new_step(L, K_ADD, n);
+        if (!step_broadcasts(s)) /* the broadcast kernel (emit_ops.c) applies none */
+            absorb_tail(L, s, true);
+        s->out = ref(L, s->last);
         return true;
     case OP_concat:
         new_step(L, K_CONCAT, n);
@@ -391,4 +475,87 @@ void lower_free(Lowered *l) {
     free(l->outputs);
     memplan_free(&l->plan);
     memset(l, 0, sizeof *l);
+}
+
+/*
+** The lowered program as text (`netc build --emit=steps`), one step a line:
+**   INDEX KIND 'LAYER' IN -> OUT [window] [+ROLE 'LAYER']... <- INPUTS -> OUTPUT
+** The `+` items are the layers the step absorbed, in order: a batchnorm
+** folded into the weights (`+fold`), an activation applied as each output
+** is finished (`+act`), identities, a residual add. The golden tests
+** (tests/golden/steps) pin this text, so a fusion or fold that is lost shows.
+*/
+const char *const kind_names[] = {
+    /* ORDER KernelKind */
+    "conv", "dense", "maxpool", "avgpool", "gmaxpool", "gavgpool", "affine",
+    "act", "add", "concat", "pad", "flatten", "copy", "multiply", "slice", "shuffle",
+    "upsample", "convt"};
+
+const char *const strategy_names[] = {
+    /* ORDER Strategy */
+    "generic", "direct", "gemm", "depthwise", "gemv"};
+
+static void print_ref(const Lowered *l, TRef r, Buf *b) {
+    if (r.input >= 0)
+        buf_printf(b, "input %s", ((const Node *)l->g->inputs.data[r.input])->name);
+    else
+        buf_printf(b, "a+%lld", (long long)r.off);
+}
+
+void lower_print(const Lowered *l, Buf *b) {
+    Arena *a = l->g->arena;
+    buf_printf(b, "network %s: %d steps, workspace %lld bytes, constants %lld floats\n",
+               l->g->name, l->nsteps, (long long)((l->plan.arena + 63) / 64 * 64),
+               (long long)l->nblob);
+    for (int k = 0; k < l->nsteps; k++) {
+        const Step *s = &l->steps[k];
+        const Node *n = s->node;
+        buf_printf(b, "%d %s '%s'", k, kind_names[s->kind], n->name);
+        if (n->nin && n->in[0]->shape.rank)
+            buf_printf(b, " %s -> %s", shape_text(a, &n->in[0]->shape),
+                       shape_text(a, &s->last->shape));
+        if (op_is_window(n->op) && n->op != OP_zeropad2d)
+            buf_printf(b, " k%lldx%lld s%lldx%lld", (long long)n->kernel[0],
+                       (long long)n->kernel[1], (long long)n->stride[0], (long long)n->stride[1]);
+        if (n->op == OP_depthwise_conv2d || (n->op == OP_conv2d && n->groups > 1))
+            buf_printf(b, " groups %lld", (long long)n->groups);
+        if (s->kind == K_CONV || s->kind == K_DENSE) {
+            buf_printf(b, " [%s", strategy_names[s->strategy]);
+            if ((s->strategy == S_DIRECT || s->strategy == S_GEMM) &&
+                s->cblock < n->in[0]->shape.d[2])
+                buf_printf(b, ", %lld-channel blocks", (long long)s->cblock);
+            buf_putc(b, ']');
+        }
+        if (n->act != ACT_LINEAR && (s->kind == K_CONV || s->kind == K_DENSE))
+            buf_printf(b, " act %s", act_names[n->act]);
+        /* the absorbed layers, from the step's layer to its last */
+        for (const Node *u = n; u != s->last;) {
+            u = u->users.data[0];
+            Act act;
+            if (u->op == OP_batchnorm)
+                buf_printf(b, " +fold '%s'", u->name);
+            else if (is_act_op(u->op, &act))
+                buf_printf(b, " +act %s '%s'", act_names[act], u->name);
+            else
+                buf_printf(b, " +%s '%s'", op_info[u->op].name, u->name);
+        }
+        buf_puts(b, " <-");
+        const TRef *in = step_inputs(s);
+        for (int i = 0; i < s->nin; i++) {
+            buf_puts(b, i ? ", " : " ");
+            print_ref(l, in[i], b);
+        }
+        if (s->res_node) {
+            buf_puts(b, ", residual ");
+            print_ref(l, s->res, b);
+        }
+        buf_puts(b, " -> ");
+        print_ref(l, s->out, b);
+        buf_putc(b, '\n');
+    }
+    for (int i = 0; i < l->g->outputs.len; i++) {
+        buf_printf(b, "output '%s' ", ((const Node *)l->g->outputs.data[i])->name);
+        print_ref(l, l->outputs[i], b);
+        buf_putc(b, '\n');
+    }
 }

@@ -145,10 +145,15 @@ static const struct {
      "  --weights-file=FILE.bin     C output: weights in FILE.bin, loaded at start by\n"
      "                              NAME_load_weights(path), not in the .c file\n"
      "  --emit=c|exe                the output kind, when -o's extension does not say\n"
+     "  --threads=N                 split each layer over a pool of N threads\n"
+     "                              (pthreads); 1, the default, needs libc only\n"
+     "  --emit=steps                print the lowered program, one step a line (to -o\n"
+     "                              FILE or standard output); needs no weights\n"
      "  --network NAME              the network, where the file holds several\n"
      "\n"
-     "Environment: CC (default cc), NETC_CFLAGS (default -O3), NETC_KEEP_BUILD=1\n"
-     "keeps the generated sources of a binary.\n"},
+     "Environment: CC (default cc), NETC_CFLAGS (default -O3 -march=native where\n"
+     "$CC takes it, else -O3), NETC_KEEP_BUILD=1 keeps the generated sources of a\n"
+     "binary.\n"},
     {"run",
      "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
      "\n"
@@ -315,6 +320,12 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v)
                 return usage_error("%s needs a file name", "--weights-file");
             o->build.weights_file = v;
+        } else if ((v = flag_value(argc, argv, &i, "--threads"))) {
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (!*v || *end || t < 1 || t > 64)
+                return usage_error("--threads takes a number of threads from 1 to 64, saw '%s'", v);
+            o->build.threads = (int)t;
         } else if ((v = flag_value(argc, argv, &i, "--emit"))) {
             o->emit = v;
         } else if ((v = flag_value(argc, argv, &i, "--backend"))) {
@@ -676,10 +687,13 @@ static bool ends_with(const char *s, const char *suffix) {
 
 static int cmd_build(Options *o, Program *p) {
     BuildRequest *r = &o->build;
-    if (!o->output)
+    /* --emit=steps prints the lowered program: no -o or weights needed
+    ** (the weights do not change the steps; seed 0 stands in for them) */
+    bool steps = o->emit && strcmp(o->emit, "steps") == 0;
+    if (!o->output && !steps)
         return usage_error("%s", "build needs -o OUT (OUT.c for C source, no extension for a binary)");
     r->out = o->output;
-    if (!r->weights && !o->have_seed)
+    if (!r->weights && !o->have_seed && !steps)
         return usage_error("%s", "build needs --weights FILE.safetensors or --random-weights=SEED");
     if (r->weights && o->have_seed)
         return usage_error("%s", "give --weights or --random-weights, not both");
@@ -695,11 +709,13 @@ static int cmd_build(Options *o, Program *p) {
         r->kind = EMIT_C;
     else if (strcmp(emit, "exe") == 0)
         r->kind = EMIT_EXE;
+    else if (steps)
+        r->kind = EMIT_STEPS;
     else if (strcmp(emit, "obj") == 0 || strcmp(emit, "llvm") == 0)
         return usage_error("--emit=%s needs the LLVM back end, which this netc was built without",
                            emit);
     else
-        return usage_error("unknown --emit '%s' (expected c or exe)", emit);
+        return usage_error("unknown --emit '%s' (expected c, exe or steps)", emit);
     if (r->weights_file && r->kind != EMIT_C)
         return usage_error("%s", "--weights-file goes with C output (-o FILE.c)");
     if (r->kind == EMIT_C) {

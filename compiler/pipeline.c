@@ -66,21 +66,27 @@ static bool back_end(Pipeline *pl, Unit *u) {
     const BuildRequest *r = pl->build;
     Diags *d = pl->p->diags;
     WeightSet ws = {0};
-    if (r->weights) {
+    bool steps = r->kind == EMIT_STEPS; /* the steps do not depend on the weights' values */
+    if (!steps && r->weights) {
         if (!weights_load(u->g, r->weights, r->allow_extra, d, &ws))
             return false;
-    } else {
+    } else if (!steps) {
         weights_random(u->g, r->seed, &ws);
     }
     Lowered l;
-    bool ok = lower(u->g, &u->plan, &ws, d, &l);
+    bool ok = lower(u->g, &u->plan, steps ? NULL : &ws, d, &l);
     u->planned = false; /* the plan is the Lowered's now */
     weights_free(&ws);
     if (!ok)
         return false;
     CNames names;
     c_names(u->g, u->g->arena, &names);
-    ok = r->kind == EMIT_C ? build_c(&l, &names, r, d) : build_exe(&l, &names, r->out, d);
+    if (steps)
+        ok = build_steps(&l, r->out, d);
+    else if (r->kind == EMIT_C)
+        ok = build_c(&l, &names, r, d);
+    else
+        ok = build_exe(&l, &names, r->out, r->threads, d);
     lower_free(&l);
     return ok;
 }

@@ -1,6 +1,6 @@
 /* main.c: the command line of a standalone netc binary.
 **
-**     MODEL INPUT... [--top=K] [-o OUT.npy]...
+**     MODEL INPUT... [--top=K] [--threads=N] [--profile] [-o OUT.npy]...
 **
 ** One input file per network input, in declaration order: a float32 .npy
 ** file or raw little-endian float32, '-' for standard input (npy.c checks
@@ -18,6 +18,8 @@
 ** The inference code allocates nothing; main() mallocs the input and output
 ** buffers, and npy.c the bytes of the file it is reading.
 */
+/* setenv, for --threads */
+#define _POSIX_C_SOURCE 200112L
 #include "netc/npy.h"
 #include "netc/runtime.h"
 
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *prog = "netc-model";
 
@@ -88,6 +91,10 @@ static void print_help(const netc_model *m) {
            "                largest first\n"
            "  -o FILE.npy   write an output to a float32 .npy file instead of printing it;\n"
            "                one -o per output, in order ('-': standard output)\n"
+           "  --profile     time each step (its layer, kind, ms, GFLOP/s) on standard\n"
+           "                error: the fastest of 5 runs after one to warm up\n"
+           "  --threads=N   use at most N threads (no more than the binary was built\n"
+           "                with: netc build --threads)\n"
            "  --help        print this help\n"
            "\nExit status: 0 ok, 1 bad input data, 2 bad usage or a file that cannot be\n"
            "read or written.\n");
@@ -197,11 +204,73 @@ static void names(char *out, size_t cap, const netc_tensor_info *t, int n) {
     }
 }
 
+/* --profile: the network's steps, and the clock read after each. */
+static const netc_profile *profile;
+static double *prof_ms, prof_last;
+#define PROFILE_RUNS 5
+
+void netc_set_profile(const netc_profile *p) {
+    profile = p;
+}
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void prof_hook(int step) {
+    double t = now_ms();
+    if (prof_ms[step] < 0 || t - prof_last < prof_ms[step])
+        prof_ms[step] = t - prof_last;
+    prof_last = t;
+}
+
+/* Runs the network once to warm up, then PROFILE_RUNS times with the clock
+** read after each step; prints each step's fastest time to stderr. */
+static void run_profile(const netc_model *m, const float *const *in, float *const *out) {
+    int k, r, n = profile ? profile->n_steps : 0;
+    double total = 0, flops = 0;
+    prof_ms = malloc(sizeof *prof_ms * (size_t)(n + 1));
+    if (!prof_ms || !profile) {
+        free(prof_ms);
+        m->run(in, out);
+        return;
+    }
+    for (k = 0; k < n; k++)
+        prof_ms[k] = -1;
+    m->run(in, out);
+    *profile->hook = prof_hook;
+    for (r = 0; r < PROFILE_RUNS; r++) {
+        prof_last = now_ms();
+        m->run(in, out);
+    }
+    *profile->hook = 0;
+    fprintf(stderr, "%-5s %-28s %-16s %10s %9s\n", "step", "layer", "kind", "ms", "GFLOP/s");
+    for (k = 0; k < n; k++) {
+        double ms = prof_ms[k] < 0 ? 0 : prof_ms[k];
+        total += ms;
+        flops += profile->flops[k];
+        fprintf(stderr, "%-5d %-28s %-16s %10.3f", k, profile->layers[k], profile->kinds[k], ms);
+        if (profile->flops[k] > 0 && ms > 0)
+            fprintf(stderr, " %9.1f\n", profile->flops[k] / ms / 1e6);
+        else
+            fprintf(stderr, " %9s\n", "-");
+    }
+    fprintf(stderr, "%-5s %-28s %-16s %10.3f", "total", "", "", total);
+    if (total > 0)
+        fprintf(stderr, " %9.1f\n", flops / total / 1e6);
+    else
+        fputc('\n', stderr);
+    fprintf(stderr, "(each step's fastest of %d runs, after one to warm up)\n", PROFILE_RUNS);
+    free(prof_ms);
+}
+
 int netc_main(const netc_model *m, int argc, char **argv) {
     const char **files, **outs;
     float **in, **out;
     size_t top = 0;
-    int nfiles = 0, nouts = 0, nstdin = 0, i, status = NETC_OK, options = 1;
+    int nfiles = 0, nouts = 0, nstdin = 0, i, status = NETC_OK, options = 1, prof = 0;
     char err[1024], list[512];
 
     if (argc > 0 && argv[0] && argv[0][0]) {
@@ -237,6 +306,15 @@ int netc_main(const netc_model *m, int argc, char **argv) {
                 status = usage_error(m, "%s needs a number", a);
             else if (!parse_top(k, &top))
                 status = usage_error(m, "--top needs a positive integer, not '%s'", k);
+        } else if (strcmp(a, "--profile") == 0) {
+            prof = 1;
+        } else if (strncmp(a, "--threads=", 10) == 0) {
+            /* the generated code's pool reads NETC_THREADS when it starts */
+            size_t n;
+            if (!parse_top(a + 10, &n) || n > 64)
+                status = usage_error(m, "--threads needs a number from 1 to 64, not '%s'", a + 10);
+            else
+                setenv("NETC_THREADS", a + 10, 1);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (i + 1 >= argc)
                 status = usage_error(m, "%s needs a file name", a);
@@ -294,7 +372,10 @@ int netc_main(const netc_model *m, int argc, char **argv) {
     }
 
     if (status == NETC_OK) {
-        m->run((const float *const *)in, out);
+        if (prof)
+            run_profile(m, (const float *const *)in, out);
+        else
+            m->run((const float *const *)in, out);
         for (i = 0; i < nouts; i++) {
             const netc_tensor_info *t = &m->outputs[i];
             int st = netc_npy_write(outs[i], t->rank, t->dims, out[i], err, sizeof err);
@@ -330,6 +411,7 @@ done:
 
 #ifndef NETC_NO_MAIN
 int main(int argc, char **argv) {
+    netc_set_profile(&netc_profile_desc);
     return netc_main(&netc_model_desc, argc, argv);
 }
 #endif

@@ -53,6 +53,24 @@ typedef struct netc_model {
 /* Defined by the generated code of a standalone binary. */
 extern const netc_model netc_model_desc;
 
+/* The steps of the compiled network, for --profile: per step its layer,
+** what it computes ("conv direct", "add", ...; docs/build.md) and its
+** floating-point operations (2 per multiply-add, 0 where none are
+** counted). While *hook is set, the code calls it after each step with the
+** step's index. */
+typedef struct netc_profile {
+    int n_steps;
+    const char *const *layers;
+    const char *const *kinds;
+    const double *flops;
+    void (**hook)(int step);
+} netc_profile;
+
+extern const netc_profile netc_profile_desc;
+
+/* Gives netc_main the steps for --profile (main() passes netc_profile_desc). */
+void netc_set_profile(const netc_profile *p);
+
 /* The standalone binary's command line (runtime/main.c's main() calls it
 ** with netc_model_desc):
 **

@@ -33,8 +33,9 @@ WEIGHTS = [("y.weight", [2, 3], [1.0, 2.0, 3.0, 0.0, -1.0, -1.0]),
 
 # another network with as many floats, and one of the same name with more
 OTHER = NET.replace("scorer", "scorex")
-BIGGER = NET.replace("units=2", "units=3")
-BIGGER_WEIGHTS = [("y.weight", [3, 3], [0.0] * 9), ("y.bias", [3], [0.0] * 3)]
+# (65 outputs: two blocks of the packed dense kernel's 64, so more floats)
+BIGGER = NET.replace("units=2", "units=65")
+BIGGER_WEIGHTS = [("y.weight", [65, 3], [0.0] * 195), ("y.bias", [65], [0.0] * 65)]
 
 MAIN = r"""#include "model.h"
 #include <stdio.h>
@@ -94,12 +95,13 @@ def test_codes(s, work):
     good = open(os.path.join(d, "model.bin"), "rb").read()
     # the header: magic, version, name length, count, checksum, then the name
     s.eq(good[:8], b"NETCWTS\0", "the magic")
-    # 18 floats: the weights, then the bias 16 floats further (each tensor
-    # of the blob starts on a multiple of 16 floats, backend.h)
-    s.eq(struct.unpack("<IIQI", good[8:28]), (1, 6, 18, struct.unpack("<I", good[24:28])[0]),
-         "version 1, a 6-byte name, 18 floats")
+    # 256 floats: the dense kernel's weights packed for blocks of 64 outputs
+    # ([out/64][in][64]: 3 x 64 floats), then the bias, padded to 64 too
+    # (docs/build.md, "Kernel strategies")
+    s.eq(struct.unpack("<IIQI", good[8:28]), (1, 6, 256, struct.unpack("<I", good[24:28])[0]),
+         "version 1, a 6-byte name, 256 floats")
     s.eq(good[32:40], b"scorer\0\0", "the name, padded to 8 bytes")
-    s.eq(len(good), 40 + 18 * 4, "the file's size")
+    s.eq(len(good), 40 + 256 * 4, "the file's size")
 
     def load(data, what):
         path = os.path.join(d, "case.bin")

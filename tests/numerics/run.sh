@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh: numerical tests of `netc build` against PyTorch references.
 #
-#   run.sh [--emit=exe|c] [--tol=T] [--keep] NETC COMPARE FIXTURE_DIR...
+#   run.sh [--emit=exe|c] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR...
 #
 # For each fixture directory (tests/numerics/fixtures/NAME or
 # tests/numerics/examples/NAME, see README.md):
@@ -18,7 +18,8 @@
 #       WORK/NAME/model input.npy -o WORK/NAME/out.npy
 #
 # then COMPARE expected.npy WORK/NAME/out.npy TOL (default 1e-4, relative to
-# the largest |expected|). A fixture with several inputs holds input.0.npy,
+# the largest |expected|). --threads=N builds with netc's --threads=N (and
+# links -lpthread). A fixture with several inputs holds input.0.npy,
 # input.1.npy, ... (passed in that order); with several outputs,
 # expected.0.npy, ... (one -o per output, in order). An example directory
 # holds model.ref (the .net path from the repository root) and seed: it is
@@ -37,17 +38,19 @@
 # and run step (needs timeout(1); default no limit).
 
 usage() {
-    echo "usage: $0 [--emit=exe|c] [--tol=T] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
+    echo "usage: $0 [--emit=exe|c] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
     exit 2
 }
 
 emit=exe
 tol=1e-4
+threads=1
 keep=no
 while :; do
     case $1 in
     --emit=exe|--emit=c) emit=${1#--emit=}; shift ;;
     --tol=*) tol=${1#--tol=}; shift ;;
+    --threads=*) threads=${1#--threads=}; shift ;;
     --keep) keep=yes; shift ;;
     --) shift; break ;;
     -*) usage ;;
@@ -64,6 +67,8 @@ case $compare in */*) ;; *) compare=$(command -v "$compare") || usage ;; esac
 [ -x "$compare" ] || { echo "$0: $compare: not executable" >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
+libs=
+[ "$threads" -gt 1 ] && libs=-lpthread
 root=$(cd "$here/../.." && pwd)
 : "${CC:=cc}"
 if [ -n "$NUMERICS_WORK" ]; then
@@ -84,9 +89,9 @@ limit() {
 # build OUT: runs netc build on $net with the fixture's weights
 build() {
     if [ -n "$seed" ]; then
-        limit "$netc" build "$net" --random-weights="$seed" -o "$1"
+        limit "$netc" build "$net" --random-weights="$seed" --threads="$threads" -o "$1"
     else
-        limit "$netc" build "$net" --weights "$dir/weights.safetensors" -o "$1"
+        limit "$netc" build "$net" --weights "$dir/weights.safetensors" --threads="$threads" -o "$1"
     fi
 }
 
@@ -117,7 +122,7 @@ compile_c() {
         limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I"$w" \
             -DNETC_MODEL_HEADER='"model.h"' -DNETC_RUN="${name_net}_run" \
             -DNETC_IN="${upper}_INPUT_SIZE" -DNETC_OUT="${upper}_OUTPUT_SIZE" \
-            "$w/model.c" "$here/harness.c" -o "$w/model" -lm
+            "$w/model.c" "$here/harness.c" -o "$w/model" -lm $libs
         return
     fi
     # several inputs or outputs: sizes from the .npy files, the call spelt out
@@ -143,7 +148,7 @@ compile_c() {
         -DNETC_NIN="$nin_" -DNETC_NOUT="$nout_" \
         -DNETC_IN_SIZES="{$insz}" -DNETC_OUT_SIZES="{$outsz}" \
         -DNETC_CALL="${name_net}_run($args)" \
-        "$w/model.c" "$here/harness.c" -o "$w/model" -lm
+        "$w/model.c" "$here/harness.c" -o "$w/model" -lm $libs
 }
 
 # count FILE_PREFIX: how many FILE_PREFIX.K.npy there are (0 if FILE_PREFIX.npy)

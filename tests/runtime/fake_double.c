@@ -13,3 +13,6 @@ static void run(const float *const *in, float *const *out) {
 }
 
 const netc_model netc_model_desc = {"double", 1, 1, inputs, outputs, run};
+
+/* no steps to profile */
+const netc_profile netc_profile_desc = {0, 0, 0, 0, 0};

@@ -14,3 +14,6 @@ static void run(const float *const *in, float *const *out) {
 }
 
 const netc_model netc_model_desc = {"pair", 2, 2, inputs, outputs, run};
+
+/* no steps to profile */
+const netc_profile netc_profile_desc = {0, 0, 0, 0, 0};

@@ -1,0 +1,1 @@
+build examples/alexnet.net --emit=steps

@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/dense_bn/model.net --emit=steps

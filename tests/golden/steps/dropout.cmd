@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/dropout/model.net --emit=steps

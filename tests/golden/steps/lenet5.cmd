@@ -1,0 +1,1 @@
+build examples/lenet5.net --emit=steps

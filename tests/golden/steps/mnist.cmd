@@ -1,0 +1,1 @@
+build examples/mnist.net --emit=steps

@@ -1,0 +1,1 @@
+build examples/mobilenet.net --emit=steps

@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/resblock/model.net --emit=steps

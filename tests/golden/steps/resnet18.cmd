@@ -1,0 +1,1 @@
+build examples/resnet18.net --emit=steps

@@ -1,0 +1,1 @@
+build examples/seed.net --emit=steps

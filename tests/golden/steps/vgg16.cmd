@@ -1,0 +1,1 @@
+build examples/vgg16.net --emit=steps
