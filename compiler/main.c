@@ -7,6 +7,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
+#include "onnx.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -799,6 +800,8 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc, argv);
+    if (strcmp(cmd, "import") == 0) /* an ONNX model as .net (onnx_cli.c) */
+        return onnx_main_import(argc - 2, argv + 2);
 
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

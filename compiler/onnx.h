@@ -7,7 +7,7 @@
 ** onnx_read.c turns the protobuf into the plain structs below, after which
 ** nothing needs checking again: every count matches the data present, every
 ** tensor's element count is the product of its dimensions, every string is
-** NUL-terminated. onnx_import.c works on these structs only.
+** NUL-terminated, printable UTF-8 (other bytes become '?'). onnx_import.c works on these structs only.
 */
 #ifndef NETC_ONNX_H
 #define NETC_ONNX_H
@@ -108,5 +108,48 @@ unsigned char *onnx_read_file(const char *path, size_t *len);
 ** memory used is bounded by a fixed multiple of len. */
 bool onnx_read(Arena *a, const unsigned char *data, size_t len, OnnxModel *out,
                char *err, size_t errlen);
+
+/* onnx_import.c: the model as a .net network and its weights. */
+
+/* What netc cannot express: one per node (and attribute) that it meets. */
+typedef struct OnnxIssue {
+    int node;         /* index in the graph, -1: about the graph */
+    const char *name; /* the node's name ("" if none) */
+    const char *op;   /* its op type */
+    const char *msg;
+} OnnxIssue;
+
+/* A tensor of the safetensors file, in PyTorch's layout. */
+typedef struct OnnxWeight {
+    const char *name; /* LAYER.weight, LAYER.bias, LAYER.running_mean, ... */
+    int rank;
+    int64_t dims[4];
+    int64_t count;
+    const float *data;
+} OnnxWeight;
+
+typedef struct OnnxImport {
+    Buf net;      /* the .net text */
+    Vec weights;  /* OnnxWeight*, in the order of the layers */
+    Vec issues;   /* OnnxIssue* */
+    Vec line_node; /* per line of `net` from 1: (intptr_t) node index + 1, 0: none */
+} OnnxImport;
+
+/* Imports a model read by onnx_read. `network`: the network's name;
+** `input_hwc`: H, W, C for an input whose size is not in the model, or NULL.
+** True when there are no issues; everything lives in `a` except out->net
+** (buf_free it). */
+bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_t *input_hwc,
+                 OnnxImport *out);
+
+/* Writes the weights as a safetensors file. */
+bool onnx_write_safetensors(const OnnxImport *im, const char *path, char *err, size_t errlen);
+
+/* `netc import MODEL.onnx [-o OUT.net] [--weights OUT.safetensors]
+** [--input-shape=H,W,C]`: argv after the command; returns the exit status. */
+int onnx_main_import(int argc, char **argv);
+
+/* Prints an issue as `FILE: node 'NAME' (OP): error: MESSAGE [import]`. */
+void onnx_print_issue(const char *file, const OnnxIssue *is);
 
 #endif

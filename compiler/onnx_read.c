@@ -139,7 +139,26 @@ static void budget_free(void *data, void *p) {
     free(h);
 }
 
-static const char *str(Arena *a, const char *s) { return arena_strdup(a, s ? s : ""); }
+/* A string of the model, safe to print: control characters and bytes that
+** are not UTF-8 become '?' (names are compared after this, consistently). */
+static const char *str(Arena *a, const char *s) {
+    char *o = arena_strdup(a, s ? s : "");
+    size_t n = strlen(o);
+    for (size_t k = 0; k < n;) {
+        unsigned char c = (unsigned char)o[k];
+        if (c >= 0x80) {
+            int len = utf8_seq((const unsigned char *)o + k, n - k);
+            if (len > 0) {
+                k += (size_t)len;
+                continue;
+            }
+        }
+        if (c < 0x20 || c == 0x7F || c >= 0x80)
+            o[k] = '?';
+        k++;
+    }
+    return o;
+}
 
 static size_t dtype_size(int dtype) {
     switch (dtype) {
@@ -288,7 +307,7 @@ static bool read_attr(Arena *a, const Onnx__AttributeProto *p, OnnxAttr *o, cons
         break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         o->type = ONNX_ATTR_STRING;
-        o->s = p->has_s ? arena_strndup(a, (const char *)p->s.data, p->s.len) : "";
+        o->s = p->has_s ? str(a, arena_strndup(a, (const char *)p->s.data, p->s.len)) : "";
         break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR:
         if (!p->t)

@@ -5,7 +5,8 @@
 ** where it accepts them, the target checks what onnx.h promises: every
 ** tensor with data holds exactly the product of its dimensions, every
 ** name is a string, every attribute list has its length. A refusal must
-** come with a reason.
+** come with a reason. An accepted model then goes through the importer
+** (onnx_import.c), which must either write a network or list issues.
 */
 #include "onnx.h"
 
@@ -54,6 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 sink += at->type == ONNX_ATTR_INTS ? (double)at->ints[i] : at->floats[i];
         }
     }
+    OnnxImport im;
+    bool ok = onnx_import(&a, &m, "fuzz", NULL, &im);
+    if (ok == (im.issues.len > 0) || (ok && !im.net.len))
+        abort();
+    buf_free(&im.net);
     arena_free(&a);
     return 0;
 }

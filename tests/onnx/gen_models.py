@@ -146,6 +146,21 @@ class Ops(nn.Module):
         return F.softmax(self.head(self.drop(y)), dim=1)
 
 
+class Unsupported(nn.Module):
+    """Ops netc does not have yet: every one must be listed, in one run."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4 * 12 * 12, 3)
+
+    def forward(self, x):
+        x = F.hardswish(self.conv(x))           # HardSigmoid, Mul
+        x = F.interpolate(x, scale_factor=2.0)  # Resize
+        x = torch.clamp(x, -1.0, 1.0)           # Clip(-1, 1)
+        return self.fc(torch.flatten(x, 1))
+
+
 def hostile():
     """Malformed models: each must be one error from the reader."""
     os.makedirs(HOSTILE, exist_ok=True)
@@ -232,6 +247,8 @@ def main():
     export("ops-13", Ops(), (4, 10, 16), 13)
     torch.manual_seed(0)
     export("ops-17", Ops(), (4, 10, 16), 17)
+    torch.manual_seed(0)
+    export("unsupported-13", Unsupported(), (3, 8, 8), 13)
     hostile()
 
 

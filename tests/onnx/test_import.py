@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""netc import on the models of tests/onnx/models (docs/import.md).
+
+    test_import.py NETC COMPARE
+
+For each model exported by gen_models.py:
+  - `netc import` exits 0 and writes exactly expected/NAME.net;
+  - `netc summary --format=json` of it gives PyTorch's parameter count (as
+    trainable params) and MACs (models/NAME.counts);
+  - `netc build` with the imported weights makes a binary whose output on
+    models/NAME.input.npy is within 1e-4 of PyTorch's (COMPARE is
+    tests/numerics/compare.c);
+and: the model with unsupported ops lists every one of them, exit 1, and
+writes nothing; every hostile model is one error, exit 1.
+Exit 77 (skipped) when netc has no ONNX support.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NETC, COMPARE = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, cwd=HERE, **kw)
+
+
+probe = run([NETC, "import", "models/tiny-13.onnx", "-o", os.devnull, "--weights", os.devnull])
+if "ONNX support is not in this build" in probe.stderr:
+    print("ONNX support is not in this build: skipped")
+    sys.exit(77)
+
+work = tempfile.mkdtemp(prefix="netc-onnx-")
+for name in ["tiny-13", "tiny-11", "ops-13", "ops-17"]:
+    net = os.path.join(work, name + ".net")
+    st = os.path.join(work, name + ".safetensors")
+    r = run([NETC, "import", f"models/{name}.onnx", "-o", net, "--weights", st])
+    check(r.returncode == 0 and r.stderr == "", f"{name}: import: {r.returncode} {r.stderr}")
+    if r.returncode:
+        continue
+    with open(net) as f, open(os.path.join(HERE, "expected", name + ".net")) as g:
+        check(f.read() == g.read(), f"{name}: the .net differs from expected/{name}.net")
+    r = run([NETC, "summary", "--format=json", net])
+    check(r.returncode == 0, f"{name}: summary: {r.stderr}")
+    totals = json.loads(r.stdout)["totals"]
+    counts = dict(line.split() for line in open(os.path.join(HERE, "models", name + ".counts")))
+    check(totals["trainable_params"] == int(counts["params"]),
+          f"{name}: trainable params {totals['trainable_params']}, PyTorch {counts['params']}")
+    check(totals["macs"] == int(counts["macs"]),
+          f"{name}: MACs {totals['macs']}, PyTorch {counts['macs']}")
+    exe = os.path.join(work, name)
+    r = run([NETC, "build", net, "--weights", st, "-o", exe])
+    check(r.returncode == 0, f"{name}: build: {r.stderr}")
+    out = os.path.join(work, name + ".out.npy")
+    r = run([exe, f"models/{name}.input.npy", "-o", out])
+    check(r.returncode == 0, f"{name}: run: {r.stderr}")
+    r = run([COMPARE, f"models/{name}.torch.npy", out, "1e-4"])
+    check(r.returncode == 0, f"{name}: against PyTorch: {r.stdout.strip()}")
+
+# every unsupported node in one run, nothing written
+net = os.path.join(work, "u.net")
+r = run([NETC, "import", "models/unsupported-13.onnx", "-o", net])
+with open(os.path.join(HERE, "expected", "unsupported-13.stderr")) as f:
+    check(r.stderr == f.read(), "unsupported-13: stderr differs:\n" + r.stderr)
+check(r.returncode == 1, f"unsupported-13: exit {r.returncode}")
+check(not os.path.exists(net), "unsupported-13: a .net was written")
+
+# hostile models: one error each, never a crash
+for h in sorted(os.listdir(os.path.join(HERE, "hostile"))):
+    r = run([NETC, "import", f"hostile/{h}", "-o", os.path.join(work, "h.net")], timeout=60)
+    lines = r.stderr.splitlines()
+    if r.returncode == 0:
+        continue  # a flipped byte that still makes a model netc imports
+    check(r.returncode == 1 and lines and lines[0].startswith(f"hostile/{h}: "),
+          f"{h}: exit {r.returncode}: {r.stderr[:300]}")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
