@@ -386,7 +386,8 @@ static int load_files(Program *p, const Options *o, Vec *roots) {
             f = parse_root(p, "<stdin>", "<stdin>", b.data ? b.data : "", b.len);
             buf_free(&b);
         } else {
-            f = parse_root(p, path, path, NULL, 0);
+            /* an ONNX model is imported in memory (onnx_cli.c) */
+            f = onnx_file(path) ? onnx_source(p, path) : parse_root(p, path, path, NULL, 0);
             if (!f) {
                 const char *msg = arena_printf(p->arena, "cannot read '%s': %s", path, strerror(errno));
                 fprintf(stderr, "netc: error: %s\n", msg);
@@ -827,6 +828,10 @@ int main(int argc, char **argv) {
     status = parse_args(&o, &arena, argc, argv, 2);
     if (status == 0 && o.files.len == 0)
         status = usage_error("%s needs a file", cmd);
+    /* an ONNX model carries its weights (onnx_cli.c) */
+    if (status == 0 && !o.build.weights && !o.have_seed && onnx_file(o.files.data[0]) &&
+        (strcmp(cmd, "build") == 0 || strcmp(cmd, "run") == 0))
+        o.build.weights = onnx_weights(o.files.data[0]);
     if (status) {
         arena_free(&arena);
         return status;

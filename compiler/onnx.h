@@ -133,6 +133,8 @@ typedef struct OnnxImport {
     Vec weights;  /* OnnxWeight*, in the order of the layers */
     Vec issues;   /* OnnxIssue* */
     Vec line_node; /* per line of `net` from 1: (intptr_t) node index + 1, 0: none */
+    const char **node_names;  /* per node: its name, or "#INDEX" if it has none */
+    const char **node_labels; /* per node: "node 'NAME' (OP)" or "node #INDEX (OP)" */
 } OnnxImport;
 
 /* Imports a model read by onnx_read. `network`: the network's name;
@@ -148,6 +150,19 @@ bool onnx_write_safetensors(const OnnxImport *im, const char *path, char *err, s
 /* `netc import MODEL.onnx [-o OUT.net] [--weights OUT.safetensors]
 ** [--input-shape=H,W,C]`: argv after the command; returns the exit status. */
 int onnx_main_import(int argc, char **argv);
+
+/* Whether a file given where a .net file is expected is an ONNX model: its
+** name ends in .onnx, or its first bytes are those of a model. */
+bool onnx_file(const char *path);
+
+/* The model imported as a .net SourceFile of `p` (display: path), its
+** diagnostics naming nodes; import errors are reported to p->diags. NULL
+** with errno set when the file cannot be read. */
+SourceFile *onnx_source(Program *p, const char *path);
+
+/* The model's weights as a temporary safetensors file (removed at exit),
+** NULL if it cannot be read or written. */
+const char *onnx_weights(const char *path);
 
 /* Prints an issue as `FILE: node 'NAME' (OP): error: MESSAGE [import]`. */
 void onnx_print_issue(const char *file, const OnnxIssue *is);

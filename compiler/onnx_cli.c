@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -164,4 +165,153 @@ int onnx_main_import(int argc, char **argv) {
     free(buf);
     arena_free(&arena);
     return status;
+}
+
+/*
+** ONNX models where a .net file is expected (check, summary, graph, rf,
+** build, run): the model is imported in memory and its text analysed as a
+** .net file would be, with each line mapped back to its node for
+** diagnostics. One model is kept, so `netc build model.onnx` imports once
+** for the network and its weights.
+*/
+
+typedef struct Loaded {
+    const char *path;
+    Arena arena;
+    bool read_ok; /* the file was a readable model (else `err`) */
+    char err[512];
+    OnnxImport im;
+    bool imported;
+    char weights[64]; /* a temporary safetensors file, "" if none yet */
+} Loaded;
+
+static Loaded *loaded;
+
+static void remove_weights(void) {
+    if (loaded && loaded->weights[0])
+        remove(loaded->weights);
+}
+
+bool onnx_file(const char *path) {
+    if (strcmp(path, "-") == 0)
+        return false;
+    size_t n = strlen(path);
+    if (n >= 5 && strcmp(path + n - 5, ".onnx") == 0)
+        return true;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return false;
+    unsigned char head[3];
+    size_t got = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return onnx_is_model(NULL, head, got);
+}
+
+/* Reads and imports the model at path (once); NULL with errno set when the
+** file cannot be read. */
+static Loaded *load_model(const char *path) {
+    if (loaded && strcmp(loaded->path, path) == 0)
+        return loaded;
+    if (!onnx_available()) {
+        Loaded *l = xcalloc(1, sizeof *l);
+        l->path = arena_strdup(&l->arena, path);
+        snprintf(l->err, sizeof l->err, "ONNX support is not in this build of netc (it needs "
+                                        "protobuf-c and onnx.proto when netc is configured)");
+        return loaded = l;
+    }
+    size_t len;
+    unsigned char *buf = onnx_read_file(path, &len);
+    if (!buf)
+        return NULL;
+    if (loaded) {
+        remove_weights();
+        arena_free(&loaded->arena);
+        buf_free(&loaded->im.net);
+        free(loaded);
+    } else {
+        atexit(remove_weights);
+    }
+    Loaded *l = xcalloc(1, sizeof *l);
+    l->path = arena_strdup(&l->arena, path);
+    OnnxModel m;
+    l->read_ok = onnx_read(&l->arena, buf, len, &m, l->err, sizeof l->err);
+    free(buf);
+    if (l->read_ok) {
+        const char *slash = strrchr(path, '/');
+        l->imported = onnx_import(&l->arena, &m, net_name(&l->arena, slash ? slash + 1 : path),
+                                  NULL, &l->im);
+    }
+    return loaded = l;
+}
+
+const char *onnx_weights(const char *path) {
+    Loaded *l = load_model(path);
+    if (!l)
+        return NULL;
+    if (!l->weights[0]) {
+        strcpy(l->weights, "/tmp/netc-onnx-XXXXXX");
+        int fd = mkstemp(l->weights);
+        if (fd < 0) {
+            l->weights[0] = 0;
+            return NULL;
+        }
+        close(fd);
+        char err[512];
+        /* a model that did not import gets an empty file: its errors are
+        ** reported where the network is loaded */
+        if (!onnx_write_safetensors(&l->im, l->weights, err, sizeof err))
+            fprintf(stderr, "netc: error: %s\n", err);
+    }
+    return l->weights;
+}
+
+SourceFile *onnx_source(Program *p, const char *path) {
+    Loaded *l = load_model(path);
+    if (!l)
+        return NULL;
+    SourceFile *f;
+    if (l->imported) {
+        f = parse_root(p, path, path, l->im.net.data, l->im.net.len);
+    } else {
+        /* a line per issue, each a comment, so each maps to its node */
+        Buf text = {0};
+        int n = l->read_ok ? l->im.issues.len : 0;
+        for (int k = 0; k < n; k++)
+            buf_puts(&text, "# not imported\n");
+        f = parse_root(p, path, path, text.data ? text.data : "", text.len);
+        buf_free(&text);
+    }
+    f->onnx_label = arena_alloc(p->arena, sizeof(char *) * (size_t)(f->nlines + 1));
+    f->onnx_node = arena_alloc(p->arena, sizeof(char *) * (size_t)(f->nlines + 1));
+    memset(f->onnx_label, 0, sizeof(char *) * (size_t)(f->nlines + 1));
+    memset(f->onnx_node, 0, sizeof(char *) * (size_t)(f->nlines + 1));
+    if (!l->read_ok) {
+        diag_error(p->diags, f, (Span){0, 0, 0, 0}, "import", "%s", l->err);
+        return f;
+    }
+    if (l->imported) {
+        for (int k = 0; k < l->im.line_node.len && k < f->nlines; k++) {
+            intptr_t node = (intptr_t)l->im.line_node.data[k];
+            if (node <= 0)
+                continue;
+            const char *name = l->im.node_names[node - 1];
+            f->onnx_node[k + 1] = name;
+            f->onnx_label[k + 1] = l->im.node_labels[node - 1];
+        }
+        return f;
+    }
+    for (int k = 0; k < l->im.issues.len; k++) {
+        const OnnxIssue *is = l->im.issues.data[k];
+        Span s = {k + 1, 1, k + 1, 2};
+        if (is->node >= 0) {
+            f->onnx_node[k + 1] = is->name[0] ? is->name : arena_printf(p->arena, "#%d", is->node);
+            f->onnx_label[k + 1] =
+                is->name[0] ? arena_printf(p->arena, "node '%s' (%s)", is->name, is->op)
+                            : arena_printf(p->arena, "node #%d (%s)", is->node, is->op);
+        } else {
+            s = (Span){0, 0, 0, 0};
+        }
+        diag_error(p->diags, f, s, "import", "%s", is->msg);
+    }
+    return f;
 }

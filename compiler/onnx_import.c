@@ -1504,6 +1504,15 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
     im.taken = arena_alloc(a, im.ncap * sizeof *im.taken);
     memset(im.taken, 0, im.ncap * sizeof *im.taken);
 
+    size_t nn = (size_t)(m->nnode ? m->nnode : 1);
+    out->node_names = arena_alloc(a, nn * sizeof(char *));
+    out->node_labels = arena_alloc(a, nn * sizeof(char *));
+    for (int k = 0; k < m->nnode; k++) {
+        const OnnxNode *n = &m->node[k];
+        out->node_names[k] = n->name[0] ? n->name : arena_printf(a, "#%d", k);
+        out->node_labels[k] = n->name[0] ? arena_printf(a, "node '%s' (%s)", n->name, n->op)
+                                         : arena_printf(a, "node #%d (%s)", k, n->op);
+    }
     for (int k = 0; k < m->ninit; k++) {
         Val *v = lookup(&im, m->init[k].name, true);
         v->kind = V_CONST;

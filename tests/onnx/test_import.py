@@ -10,12 +10,14 @@ For each model exported by gen_models.py:
   - `netc build` with the imported weights makes a binary whose output on
     models/NAME.input.npy is within 1e-4 of PyTorch's (COMPARE is
     tests/numerics/compare.c);
+  - `netc summary` and `netc build` of the .onnx itself give the same;
 and: the model with unsupported ops lists every one of them, exit 1, and
 writes nothing; every hostile model is one error, exit 1.
 Exit 77 (skipped) when netc has no ONNX support.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +72,19 @@ for name in ["tiny-13", "tiny-11", "ops-13", "ops-17"]:
     r = run([COMPARE, f"models/{name}.torch.npy", out, "1e-4"])
     check(r.returncode == 0, f"{name}: against PyTorch: {r.stdout.strip()}")
 
+    # the model itself where a .net file goes: the same counts, the same
+    # outputs, its own weights
+    r = run([NETC, "summary", "--format=json", f"models/{name}.onnx"])
+    check(r.returncode == 0 and json.loads(r.stdout)["totals"] == totals,
+          f"{name}: summary of the .onnx: {r.stderr}")
+    exe = os.path.join(work, name + "-direct")
+    r = run([NETC, "build", f"models/{name}.onnx", "-o", exe])
+    check(r.returncode == 0, f"{name}: build of the .onnx: {r.stderr}")
+    out = os.path.join(work, name + ".direct.npy")
+    r = run([exe, f"models/{name}.input.npy", "-o", out])
+    r = run([COMPARE, f"models/{name}.torch.npy", out, "1e-4"])
+    check(r.returncode == 0, f"{name}: the .onnx built, against PyTorch: {r.stdout.strip()}")
+
 # every unsupported node in one run, nothing written
 net = os.path.join(work, "u.net")
 r = run([NETC, "import", "models/unsupported-13.onnx", "-o", net])
@@ -87,5 +102,6 @@ for h in sorted(os.listdir(os.path.join(HERE, "hostile"))):
     check(r.returncode == 1 and lines and lines[0].startswith(f"hostile/{h}: "),
           f"{h}: exit {r.returncode}: {r.stderr[:300]}")
 
+shutil.rmtree(work)
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

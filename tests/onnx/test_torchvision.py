@@ -16,6 +16,7 @@ PyTorch and torchvision, and reports itself skipped (exit 77) without them.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,5 +109,6 @@ for name, opset in MODELS:
         if f.startswith(tag):
             os.remove(os.path.join(work, f))
 
+shutil.rmtree(work)
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
