@@ -58,7 +58,7 @@ def macs_of(model, x):
     return total[0]
 
 
-def export(name, model, shape, opset, fold=True):
+def export(name, model, shape, opset, fold=True, dynamic=None):
     torch.manual_seed(1)
     model.eval()
     # non-trivial batchnorm statistics, so a wrong mapping shows
@@ -74,7 +74,8 @@ def export(name, model, shape, opset, fold=True):
     path = os.path.join(MODELS, f"{name}.onnx")
     torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"],
                       output_names=["output"], do_constant_folding=fold,
-                      training=torch.onnx.TrainingMode.PRESERVE)
+                      training=torch.onnx.TrainingMode.PRESERVE,
+                      dynamic_axes={"input": dynamic} if dynamic else None)
     with torch.no_grad():
         y = model(x)[0]
     if y.dim() == 3:
@@ -247,6 +248,13 @@ def main():
     export("ops-13", Ops(), (4, 10, 16), 13)
     torch.manual_seed(0)
     export("ops-17", Ops(), (4, 10, 16), 17)
+    # a symbolic batch: x.view(x.size(0), -1) is exported as PyTorch's
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain
+    torch.manual_seed(0)
+    export("tiny-batch-11", Tiny(True), (3, 12, 12), 11, dynamic={0: "batch"})
+    # symbolic H and W: importing it needs --input-shape
+    torch.manual_seed(0)
+    export("tiny-hw-13", Tiny(False), (3, 12, 12), 13, dynamic={0: "batch", 2: "h", 3: "w"})
     torch.manual_seed(0)
     export("unsupported-13", Unsupported(), (3, 8, 8), 13)
     hostile()

@@ -46,10 +46,13 @@ if "ONNX support is not in this build" in probe.stderr:
     sys.exit(77)
 
 work = tempfile.mkdtemp(prefix="netc-onnx-")
-for name in ["tiny-13", "tiny-11", "ops-13", "ops-17"]:
+# tiny-hw-13 has symbolic H and W: it needs --input-shape
+EXTRA = {"tiny-hw-13": ["--input-shape=12,12,3"]}
+for name in ["tiny-13", "tiny-11", "tiny-batch-11", "tiny-hw-13", "ops-13", "ops-17"]:
     net = os.path.join(work, name + ".net")
     st = os.path.join(work, name + ".safetensors")
-    r = run([NETC, "import", f"models/{name}.onnx", "-o", net, "--weights", st])
+    r = run([NETC, "import", f"models/{name}.onnx", "-o", net, "--weights", st,
+             *EXTRA.get(name, [])])
     check(r.returncode == 0 and r.stderr == "", f"{name}: import: {r.returncode} {r.stderr}")
     if r.returncode:
         continue
@@ -74,6 +77,8 @@ for name in ["tiny-13", "tiny-11", "ops-13", "ops-17"]:
 
     # the model itself where a .net file goes: the same counts, the same
     # outputs, its own weights
+    if name in EXTRA:
+        continue
     r = run([NETC, "summary", "--format=json", f"models/{name}.onnx"])
     check(r.returncode == 0 and json.loads(r.stdout)["totals"] == totals,
           f"{name}: summary of the .onnx: {r.stderr}")
@@ -84,6 +89,13 @@ for name in ["tiny-13", "tiny-11", "ops-13", "ops-17"]:
     r = run([exe, f"models/{name}.input.npy", "-o", out])
     r = run([COMPARE, f"models/{name}.torch.npy", out, "1e-4"])
     check(r.returncode == 0, f"{name}: the .onnx built, against PyTorch: {r.stdout.strip()}")
+
+# a symbolic input size without --input-shape: one error that says so
+r = run([NETC, "import", "models/tiny-hw-13.onnx", "-o", os.path.join(work, "hw.net")])
+check(r.returncode == 1 and r.stderr == (
+    "models/tiny-hw-13.onnx: error: input 'input' has a dimension that is not fixed; give its "
+    "size with --input-shape=H,W,C [import]\nmodels/tiny-hw-13.onnx: 1 error, nothing written\n"),
+    f"tiny-hw-13 without --input-shape: {r.returncode} {r.stderr}")
 
 # every unsupported node in one run, nothing written
 net = os.path.join(work, "u.net")
