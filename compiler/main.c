@@ -49,6 +49,7 @@ static const char *usage_text =
     "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
     "  build FILE -o OUT C inference code (OUT.c) or a standalone binary (OUT)\n"
     "  run FILE          build and run once: --weights W --input X [--top=K]\n"
+    "  import MODEL.onnx an ONNX model as a .net file and its weights\n"
     "  help [TOPIC]      this text, a command's, or 'warnings'\n"
     "\n"
     "common options:\n"
@@ -102,6 +103,20 @@ static const struct {
      "options:\n"
      "  --format=text|json          the output (default text)\n"
      "  --network NAME              the network, where the file holds several\n"},
+    {"import",
+     "usage: netc import MODEL.onnx [options]\n"
+     "\n"
+     "Writes an ONNX model as a .net file and its weights as safetensors with\n"
+     "the names the .net file expects. Every node netc cannot express is an\n"
+     "error naming the node and its op; then nothing is written. The other\n"
+     "commands also take MODEL.onnx directly. docs/import.md lists the ops.\n"
+     "\n"
+     "options:\n"
+     "  -o OUT.net                  the network (default: MODEL.net)\n"
+     "  --weights OUT.safetensors   the weights (default: OUT.safetensors)\n"
+     "  --network NAME              the network's name (default: from MODEL)\n"
+     "  --input-shape=H,W,C         the input's size, where the model leaves it open\n"
+     "  --error-limit=N             show at most N errors (default 20, 0: all)\n"},
     {"graph",
      "usage: netc graph [options] FILE\n"
      "\n"
@@ -780,7 +795,7 @@ static int cmd_help(int argc, char **argv) {
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, warnings)\n",
+    fprintf(stderr, "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, import, warnings)\n",
             topic);
     return EXIT_USAGE;
 }
@@ -801,14 +816,14 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc, argv);
-    if (strcmp(cmd, "import") == 0) /* an ONNX model as .net (onnx_cli.c) */
-        return onnx_main_import(argc - 2, argv + 2);
 
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             char *args[] = {argv[0], "help", (char *)cmd, NULL};
             return cmd_help(3, args);
         }
+    if (strcmp(cmd, "import") == 0) /* an ONNX model as .net (onnx_cli.c) */
+        return onnx_main_import(argc - 2, argv + 2);
 
     Arena arena = {0};
     Options o = {.command = cmd, .color = -1};
