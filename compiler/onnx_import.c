@@ -31,8 +31,10 @@
 #include <string.h>
 
 /* Constants computed at import are shapes and paddings: bounded so that a
-** hostile ConstantOfShape cannot ask for gigabytes. */
-enum { CONST_MAX = 1 << 20 };
+** hostile ConstantOfShape cannot ask for gigabytes. Sizes, kernels, strides
+** and paddings beyond ONNX_DIM_MAX are refused, so that no arithmetic on
+** them overflows. */
+enum { CONST_MAX = 1 << 20, ONNX_DIM_MAX = 1 << 24 };
 
 typedef enum { V_NONE, V_TENSOR, V_CONST, V_BAD } VKind;
 
@@ -250,8 +252,14 @@ static bool attr_ints(Imp *im, const char *name, int len, int64_t *out, int64_t 
         issue(im, "attribute '%s' must be %d integers for a 2-D op", name, len);
         return false;
     }
-    for (int k = 0; k < len; k++)
+    for (int k = 0; k < len; k++) {
+        if (at->ints[k] < -ONNX_DIM_MAX || at->ints[k] > ONNX_DIM_MAX) {
+            issue(im, "attribute '%s' has the value %lld, out of range", name,
+                  (long long)at->ints[k]);
+            return false;
+        }
         out[k] = at->ints[k];
+    }
     return true;
 }
 
@@ -448,15 +456,23 @@ static bool all_const(Imp *im) {
 
 static int64_t axis_of(int64_t axis, int rank) { return axis < 0 ? axis + rank : axis; }
 
+/* Constant input k of a node whose inputs are all constants, NULL if the
+** node has no input k (absent or ""). */
+static const OnnxTensor *cin(Imp *im, int k) {
+    if (k >= im->node->nin || !im->node->in[k][0])
+        return NULL;
+    return lookup(im, im->node->in[k], false)->t;
+}
+
 /* Evaluates a node whose inputs are all constants. True when the op is one
 ** that can be folded (the result, or an issue, is set). */
 static bool fold(Imp *im) {
     const OnnxNode *n = im->node;
     const char *op = n->op;
-    const OnnxTensor *x = NULL;
-    if (n->nin > 0 && n->in[0][0])
-        x = lookup(im, n->in[0], false)->t;
+    const OnnxTensor *x = cin(im, 0);
     OnnxTensor *r = NULL;
+    if (!x)
+        return false; /* Constant is not folded here; every other op needs input 1 */
     if (strcmp(op, "Identity") == 0 || strcmp(op, "Cast") == 0 || strcmp(op, "Dropout") == 0) {
         if (strcmp(op, "Cast") == 0) {
             int64_t to = attr_int(n, "to", 0);
@@ -474,8 +490,8 @@ static bool fold(Imp *im) {
         int64_t dims[ONNX_MAX_RANK];
         int rank = 0;
         if (strcmp(op, "Reshape") == 0) {
-            const OnnxTensor *s = lookup(im, n->in[1], false)->t;
-            if (n->nin < 2 || s->rank != 1 || s->count > ONNX_MAX_RANK)
+            const OnnxTensor *s = cin(im, 1);
+            if (!s || s->rank != 1 || s->count > ONNX_MAX_RANK)
                 return false;
             int64_t known = 1, infer = -1;
             for (int64_t k = 0; k < s->count; k++) {
@@ -508,8 +524,8 @@ static bool fold(Imp *im) {
             if (at && at->type == ONNX_ATTR_INTS && at->n <= ONNX_MAX_RANK)
                 for (int k = 0; k < at->n; k++)
                     axes[na++] = at->ints[k];
-            else if (n->nin > 1 && n->in[1][0]) {
-                const OnnxTensor *s = lookup(im, n->in[1], false)->t;
+            else if (cin(im, 1)) {
+                const OnnxTensor *s = cin(im, 1);
                 if (s->count > ONNX_MAX_RANK)
                     return false;
                 for (int64_t k = 0; k < s->count; k++)
@@ -522,7 +538,7 @@ static bool fold(Imp *im) {
             bool mark[ONNX_MAX_RANK] = {false};
             for (int k = 0; k < na; k++) {
                 int64_t a = axis_of(axes[k], out_rank);
-                if (a < 0 || a >= out_rank)
+                if (a < 0 || a >= out_rank || mark[a])
                     return false;
                 mark[a] = true;
             }
@@ -548,8 +564,8 @@ static bool fold(Imp *im) {
         int64_t total = 0;
         bool f = false;
         for (int k = 0; k < n->nin; k++) {
-            const OnnxTensor *t = lookup(im, n->in[k], false)->t;
-            if (t->rank > 1)
+            const OnnxTensor *t = cin(im, k);
+            if (!t || t->rank > 1)
                 return false;
             total += t->count;
             f = f || t->f;
@@ -559,14 +575,14 @@ static bool fold(Imp *im) {
             return true;
         int64_t at = 0;
         for (int k = 0; k < n->nin; k++) {
-            const OnnxTensor *t = lookup(im, n->in[k], false)->t;
+            const OnnxTensor *t = cin(im, k);
             for (int64_t j = 0; j < t->count; j++, at++)
                 cset(r, at, cget(t, j), iget(t, j));
         }
     } else if (strcmp(op, "Gather") == 0) {
         /* of a 1-D constant */
-        const OnnxTensor *idx = lookup(im, n->in[1], false)->t;
-        if (x->rank != 1 || idx->rank > 1 || attr_int(n, "axis", 0) != 0)
+        const OnnxTensor *idx = cin(im, 1);
+        if (!idx || x->rank != 1 || idx->rank > 1 || attr_int(n, "axis", 0) != 0)
             return false;
         r = new_const(im, x->f != NULL, idx->rank, idx->dims);
         if (!r)
@@ -625,11 +641,9 @@ static bool fold(Imp *im) {
         } else {
             if (n->nin < 3)
                 return false;
-            const OnnxTensor *st = lookup(im, n->in[1], false)->t;
-            const OnnxTensor *en = lookup(im, n->in[2], false)->t;
-            const OnnxTensor *ax = n->nin > 3 && n->in[3][0] ? lookup(im, n->in[3], false)->t : NULL;
-            const OnnxTensor *sp = n->nin > 4 && n->in[4][0] ? lookup(im, n->in[4], false)->t : NULL;
-            if (st->count != en->count || (ax && ax->count != st->count) ||
+            const OnnxTensor *st = cin(im, 1), *en = cin(im, 2), *ax = cin(im, 3),
+                             *sp = cin(im, 4);
+            if (!st || !en || st->count != en->count || (ax && ax->count != st->count) ||
                 (sp && sp->count != st->count) || st->count > x->rank)
                 return false;
             for (int64_t k = 0; k < st->count; k++) {
@@ -677,7 +691,9 @@ static bool fold(Imp *im) {
         /* elementwise on same-sized constants, or with a scalar */
         if (n->nin != 2)
             return false;
-        const OnnxTensor *y = lookup(im, n->in[1], false)->t;
+        const OnnxTensor *y = cin(im, 1);
+        if (!y)
+            return false;
         const OnnxTensor *big = x->count >= y->count ? x : y;
         if (!(x->count == y->count || x->count == 1 || y->count == 1))
             return false;
@@ -690,16 +706,19 @@ static bool fold(Imp *im) {
             int64_t ia = iget(x, x->count == 1 ? 0 : k), ib = iget(y, y->count == 1 ? 0 : k);
             double v;
             int64_t iv;
+            /* integers wrap as two's complement does, without overflow */
+            uint64_t ua = (uint64_t)ia, ub = (uint64_t)ib;
             switch (op[0]) {
-            case 'A': v = a + b, iv = ia + ib; break;
-            case 'S': v = a - b, iv = ia - ib; break;
-            case 'M': v = a * b, iv = ia * ib; break;
+            case 'A': v = a + b, iv = (int64_t)(ua + ub); break;
+            case 'S': v = a - b, iv = (int64_t)(ua - ub); break;
+            case 'M': v = a * b, iv = (int64_t)(ua * ub); break;
             default:
                 if (!f && ib == 0) {
                     issue(im, "integer division by zero");
                     return true;
                 }
-                v = a / b, iv = ib ? ia / ib : 0;
+                v = a / b;
+                iv = ib == 0 || (ib == -1 && ia == INT64_MIN) ? 0 : ia / ib;
                 break;
             }
             cset(r, k, v, iv);
@@ -1299,11 +1318,16 @@ static void imp_pad(Imp *im) {
         issue(im, "padding the batch or channel axis is not supported");
         return out_bad(im);
     }
-    for (int k = 0; k < 8; k++)
+    for (int k = 0; k < 8; k++) {
         if (p[k] < 0) {
             issue(im, "negative pads (cropping) are not supported");
             return out_bad(im);
         }
+        if (p[k] > ONNX_DIM_MAX) {
+            issue(im, "pads has the value %lld, out of range", (long long)p[k]);
+            return out_bad(im);
+        }
+    }
     int64_t pads[4] = {p[2], p[3], p[6], p[7]};
     Val *o = out_val(im, 0);
     if (!o)
@@ -1548,6 +1572,18 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         if (in->rank == 4 && !known && input_hwc) {
             d[1] = input_hwc[2], d[2] = input_hwc[0], d[3] = input_hwc[1];
             known = (in->dims[1] < 0 || in->dims[1] == d[1]);
+        }
+        for (int j = 1; j < 4 && known; j++)
+            if (d[j] > ONNX_DIM_MAX) {
+                im.node = NULL;
+                issue(&im, "input '%s' has a dimension of %lld, out of range", in->name,
+                      (long long)d[j]);
+                known = false;
+                d[0] = -1;
+            }
+        if (!known && d[0] == -1) {
+            v->kind = V_BAD;
+            continue;
         }
         if (!known) {
             im.node = NULL;
