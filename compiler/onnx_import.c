@@ -654,6 +654,8 @@ static bool fold(Imp *im) {
                         p = sp ? iget(sp, k) : 1;
                 if (p == 0)
                     return false;
+                /* a step longer than the axis takes one value: the same as d + 1 */
+                p = p > d + 1 ? d + 1 : p < -(d + 1) ? -(d + 1) : p;
                 s = s < 0 ? s + d : s;
                 e = e < -d ? -1 : e < 0 ? e + d : e; /* e < -d: before the start */
                 if (p > 0) {
