@@ -1589,7 +1589,7 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         }
         if (!known) {
             im.node = NULL;
-            issue(&im, "input '%s' %s; give its size with --input-shape=H,W,C", in->name,
+            issue(&im, "input '%s' %s; give its size with 'netc import --input-shape=H,W,C'", in->name,
                   in->rank == 4 ? "has a dimension that is not fixed"
                   : in->rank < 0 ? "has no shape"
                                  : "is not a 4-D (N, C, H, W) map");

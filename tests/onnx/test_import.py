@@ -94,7 +94,8 @@ for name in ["tiny-13", "tiny-11", "tiny-batch-11", "tiny-hw-13", "ops-13", "ops
 r = run([NETC, "import", "models/tiny-hw-13.onnx", "-o", os.path.join(work, "hw.net")])
 check(r.returncode == 1 and r.stderr == (
     "models/tiny-hw-13.onnx: error: input 'input' has a dimension that is not fixed; give its "
-    "size with --input-shape=H,W,C [import]\nmodels/tiny-hw-13.onnx: 1 error, nothing written\n"),
+    "size with 'netc import --input-shape=H,W,C' [import]\n"
+    "models/tiny-hw-13.onnx: 1 error, nothing written\n"),
     f"tiny-hw-13 without --input-shape: {r.returncode} {r.stderr}")
 
 # every unsupported node in one run, nothing written
