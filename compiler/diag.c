@@ -476,11 +476,15 @@ static void print_head(FILE *out, const SourceFile *f, Span s, Severity sev,
                        const char *msg, const char *id, bool color) {
     if (color)
         fputs("\033[1m", out);
+    const char *node = f && f->onnx_label && s.line > 0 && s.line <= f->nlines
+                           ? f->onnx_label[s.line] : NULL;
     /* a file name or a message may quote bytes of the input (an import's
     ** path): they are shown as source text is */
     if (f) {
         put_shown(out, f->display, strlen(f->display));
-        if (s.line > 0)
+        if (node)
+            fprintf(out, ": %s", node); /* an ONNX model: no lines */
+        else if (s.line > 0 && !f->onnx_label)
             fprintf(out, ":%d:%d", s.line, s.col);
         fputs(": ", out);
     } else {
@@ -503,7 +507,7 @@ void diag_print_text(const Diags *d, void *stream, bool color) {
     for (int i = 0; i < d->list.len; i++) {
         const Diag *g = d->list.data[i];
         print_head(out, g->file, g->span, g->sev, g->msg, g->id, color);
-        if (g->file && g->span.line > 0 && g->caret_len >= 0)
+        if (g->file && g->span.line > 0 && g->caret_len >= 0 && !g->file->onnx_label)
             print_caret(out, g->file, g->span, g->caret_len, color);
         for (int k = 0; k < g->notes.len; k++) {
             const Note *n = g->notes.data[k];
@@ -542,6 +546,11 @@ void diag_json_list(const Diags *d, const SourceFile *f, Buf *b, int ind) {
             json_string(b, g->layer);
         else
             buf_puts(b, "null");
+        if (f && f->onnx_node && g->span.line > 0 && g->span.line <= f->nlines &&
+            f->onnx_node[g->span.line]) {
+            buf_puts(b, ", \"node\": ");
+            json_string(b, f->onnx_node[g->span.line]);
+        }
         buf_puts(b, ", \"message\": ");
         json_string(b, g->msg);
         buf_puts(b, ", \"notes\": [");

@@ -9,6 +9,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
+#include "onnx.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ static const char *usage_text =
     "  rf FILE           how one layer's receptive field grew, as text and SVG\n"
     "  build FILE -o OUT C inference code (OUT.c) or a standalone binary (OUT)\n"
     "  run FILE          build and run once: --weights W --input X [--top=K]\n"
+    "  import MODEL.onnx an ONNX model as a .net file and its weights\n"
     "  help [TOPIC]      this text, a command's, 'warnings', 'ops' or an op (conv2d)\n"
     "\n"
     "common options:\n"
@@ -106,6 +108,20 @@ static const struct {
      "options:\n"
      "  --format=text|json          the output (default text)\n"
      "  --network NAME              the network, where the file holds several\n"},
+    {"import",
+     "usage: netc import MODEL.onnx [options]\n"
+     "\n"
+     "Writes an ONNX model as a .net file and its weights as safetensors with\n"
+     "the names the .net file expects. Every node netc cannot express is an\n"
+     "error naming the node and its op; then nothing is written. The other\n"
+     "commands also take MODEL.onnx directly. docs/import.md lists the ops.\n"
+     "\n"
+     "options:\n"
+     "  -o OUT.net                  the network (default: MODEL.net)\n"
+     "  --weights OUT.safetensors   the weights (default: OUT.safetensors)\n"
+     "  --network NAME              the network's name (default: from MODEL)\n"
+     "  --input-shape=H,W,C         the input's size, where the model leaves it open\n"
+     "  --error-limit=N             show at most N errors (default 20, 0: all)\n"},
     {"graph",
      "usage: netc graph [options] FILE\n"
      "\n"
@@ -795,7 +811,7 @@ static int cmd_help(int argc, char **argv) {
     }
     fprintf(stderr,
             "netc: error: no help for '%s' (topics: check, summary, graph, rf, build, run, "
-            "warnings, ops, or an op's name)\n",
+            "import, warnings, ops, or an op's name)\n",
             topic);
     return EXIT_USAGE;
 }
@@ -822,6 +838,8 @@ int main(int argc, char **argv) {
             char *args[] = {argv[0], "help", (char *)cmd, NULL};
             return cmd_help(3, args);
         }
+    if (strcmp(cmd, "import") == 0) /* an ONNX model as .net (onnx_cli.c) */
+        return onnx_main_import(argc - 2, argv + 2);
 
     Arena arena = {0};
     Options o = {.command = cmd, .color = -1};
@@ -841,6 +859,10 @@ int main(int argc, char **argv) {
     status = parse_args(&o, &arena, argc, argv, 2);
     if (status == 0 && o.files.len == 0)
         status = usage_error("%s needs a file", cmd);
+    /* an ONNX model carries its weights (onnx_cli.c) */
+    if (status == 0 && !o.build.weights && !o.have_seed && onnx_file(o.files.data[0]) &&
+        (strcmp(cmd, "build") == 0 || strcmp(cmd, "run") == 0))
+        o.build.weights = onnx_weights(o.files.data[0]);
     if (status) {
         arena_free(&arena);
         return status;

@@ -123,6 +123,12 @@ struct SourceFile {
     Vec networks; /* NetAst*: defined here */
     Vec imports;  /* Import*: in source order */
     Vec suppress; /* Suppress* */
+    /* An ONNX model (onnx_cli.c): the file is the model, the text is what
+    ** `netc import` writes for it. Per line of the text, from 1 to nlines,
+    ** the node it came from as diagnostics name it ("node 'NAME' (OP)") and
+    ** its name alone (JSON, SARIF), or NULL. Both NULL for a .net file. */
+    const char **onnx_label;
+    const char **onnx_node;
     bool parsed;  /* the parse has finished (import cycle detection) */
     bool loading; /* on the import stack */
 };

@@ -19,6 +19,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
+#include "onnx.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +51,8 @@ static void parse_files(Pipeline *pl) {
             f = parse_root(p, "<stdin>", "<stdin>", b.data ? b.data : "", b.len);
             buf_free(&b);
         } else {
-            f = parse_root(p, path, path, NULL, 0);
+            /* an ONNX model is imported in memory (onnx_cli.c) */
+            f = onnx_file(path) ? onnx_source(p, path) : parse_root(p, path, path, NULL, 0);
             if (!f) {
                 vec_push(p->arena, &pl->failures,
                          arena_printf(p->arena, "cannot read '%s': %s", path, strerror(errno)));

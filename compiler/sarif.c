@@ -76,6 +76,18 @@ static void location(Buf *b, const SourceFile *f, Span s) {
     buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
     uri(b, f->display);
     buf_putc(b, '}');
+    if (f->onnx_label) {
+        /* an ONNX model: no region in a binary file, the node by name */
+        const char *node = s.line > 0 && s.line <= f->nlines ? f->onnx_node[s.line] : NULL;
+        buf_puts(b, "}");
+        if (node) {
+            buf_puts(b, ", \"logicalLocations\": [{\"name\": ");
+            json_string(b, node);
+            buf_puts(b, ", \"kind\": \"object\"}]");
+        }
+        buf_puts(b, "}");
+        return;
+    }
     if (s.line > 0) {
         int end_line = s.end_line >= s.line ? s.end_line : s.line;
         int end_col = s.end_col;

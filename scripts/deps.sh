@@ -11,8 +11,10 @@ need="$build git libcmocka-dev python3 python3-jsonschema python3-yaml graphviz 
 # python3-jsonschema validates the SARIF output, graphviz the DOT output,
 # groff-base formats the man page and python3-yaml reads action.yml and
 # .pre-commit-hooks.yaml in the tests. Optional: clang (with libFuzzer)
-# builds the fuzz target; pre-commit runs the hooks as a user's commit does.
-want="clang libclang-rt-14-dev pre-commit"
+# builds the fuzz target; pre-commit runs the hooks as a user's commit does;
+# protobuf-c (library and protoc-c) with ONNX's schema (libonnx-dev) makes
+# the ONNX import (docs/import.md).
+want="clang libclang-rt-14-dev pre-commit libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
 if [ "${1:-}" = "--build" ]; then
     need=$build
     want=""

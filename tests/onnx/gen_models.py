@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""Makes the ONNX fixtures of tests/onnx/ with Debian's PyTorch.
+
+    /usr/bin/python3 tests/onnx/gen_models.py
+
+Writes, next to this script:
+  models/NAME.onnx        small models exported by torch.onnx.export (eval
+                          mode), each at the opset in its name
+  models/NAME.input.npy   an input, (H, W, C) float32 (netc's layout)
+  models/NAME.torch.npy   PyTorch's output for that input, flattened as
+                          netc's output is (a flat output as is; a map as HWC)
+  models/NAME.counts      PyTorch's parameter count (weights and biases, as
+                          torchvision counts) and MACs, one "key value" a line
+  hostile/*.onnx          malformed models the reader must refuse cleanly
+
+The committed results are what the tests use; CI needs no PyTorch. The
+weights are seeded, so a run gives the same files.
+"""
+import io
+import os
+import struct
+import sys
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.join(HERE, "models")
+HOSTILE = os.path.join(HERE, "hostile")
+
+
+def macs_of(model, x):
+    """MACs as netc counts them: conv k*k*cin/groups per output value, dense
+    in*out (batchnorm, pooling and activations are not MACs)."""
+    total = [0]
+
+    def conv_hook(m, inp, out):
+        kh, kw = m.kernel_size
+        total[0] += out.numel() * kh * kw * (m.in_channels // m.groups)
+
+    def lin_hook(m, inp, out):
+        total[0] += m.in_features * m.out_features
+
+    hooks = []
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, nn.Linear):
+            hooks.append(m.register_forward_hook(lin_hook))
+    with torch.no_grad():
+        model(x)
+    for h in hooks:
+        h.remove()
+    return total[0]
+
+
+def export(name, model, shape, opset, fold=True, dynamic=None):
+    torch.manual_seed(1)
+    model.eval()
+    # non-trivial batchnorm statistics, so a wrong mapping shows
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.8, 1.2)
+            m.bias.data.uniform_(-0.1, 0.1)
+    x = torch.randn(1, *shape)
+    # PRESERVE on a model in eval mode exports it in eval mode but keeps
+    # each BatchNormalization (EVAL would fold it into the conv before it)
+    path = os.path.join(MODELS, f"{name}.onnx")
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"],
+                      output_names=["output"], do_constant_folding=fold,
+                      training=torch.onnx.TrainingMode.PRESERVE,
+                      dynamic_axes={"input": dynamic} if dynamic else None)
+    with torch.no_grad():
+        y = model(x)[0]
+    if y.dim() == 3:
+        y = y.permute(1, 2, 0)
+    np.save(os.path.join(MODELS, f"{name}.input.npy"),
+            x[0].permute(1, 2, 0).contiguous().numpy().astype(np.float32))
+    np.save(os.path.join(MODELS, f"{name}.torch.npy"),
+            y.contiguous().reshape(-1).numpy().astype(np.float32))
+    params = sum(p.numel() for p in model.parameters())
+    with open(os.path.join(MODELS, f"{name}.counts"), "w") as f:
+        f.write(f"params {params}\nmacs {macs_of(model, x)}\n")
+
+
+class Tiny(nn.Module):
+    """Conv, batchnorm, relu, max pool, flatten (through x.view and without
+    constant folding, PyTorch's Shape/Gather/Unsqueeze/Concat/Reshape
+    chain), a linear layer."""
+
+    def __init__(self, via_view):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.pool = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(8, 6, 3, stride=2, bias=False)
+        self.fc = nn.Linear(6 * 2 * 2, 5)
+        self.via_view = via_view
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.bn1(self.conv1(x))))
+        x = torch.sigmoid(self.conv2(x))
+        x = x.view(x.size(0), -1) if self.via_view else torch.flatten(x, 1)
+        return self.fc(x)
+
+
+class Ops(nn.Module):
+    """The other ops netc has: grouped and dilated convs, asymmetric and
+    strided windows, relu6, tanh, leaky relu, average pooling with
+    ceil_mode and count_include_pad, add, concat, zero padding, global
+    pooling, dropout, softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(4, 8, (3, 5), stride=(1, 2), padding=(1, 2), dilation=(2, 1))
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False)
+        self.bn = nn.BatchNorm2d(8)
+        self.act = nn.ReLU6()
+        self.g = nn.Conv2d(8, 8, 1, groups=2)
+        self.pad = nn.ZeroPad2d((1, 0, 2, 1))
+        self.branch = nn.Conv2d(8, 4, 3)
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+        self.avg2 = nn.AvgPool2d(2, stride=1, padding=1)
+        self.leaky = nn.LeakyReLU(0.2)
+        self.drop = nn.Dropout(0.3)
+        self.head = nn.Linear(12, 7)
+
+    def forward(self, x):
+        x = self.act(self.bn(self.dw(self.stem(x))))
+        x = x + torch.tanh(self.g(x))
+        b = self.branch(self.pad(x))
+        x = self.cat(x, b)
+        return x
+
+    def cat(self, x, b):
+        a = self.avg(x)
+        a = self.avg2(a)
+        b = self.leaky(F.adaptive_max_pool2d(b, 1))
+        a = F.adaptive_avg_pool2d(a, 1)
+        y = torch.cat([a, b], 1).flatten(1)
+        return F.softmax(self.head(self.drop(y)), dim=1)
+
+
+class Unsupported(nn.Module):
+    """Ops netc does not have yet: every one must be listed, in one run."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4 * 12 * 12, 3)
+
+    def forward(self, x):
+        x = F.hardswish(self.conv(x))           # HardSigmoid, Mul
+        x = F.interpolate(x, scale_factor=2.0)  # Resize
+        x = torch.clamp(x, -1.0, 1.0)           # Clip(-1, 1)
+        return self.fc(torch.flatten(x, 1))
+
+
+def hostile():
+    """Malformed models: each must be one error from the reader."""
+    os.makedirs(HOSTILE, exist_ok=True)
+    good = open(os.path.join(MODELS, "tiny-13.onnx"), "rb").read()
+
+    def put(name, data):
+        with open(os.path.join(HOSTILE, name), "wb") as f:
+            f.write(data)
+
+    put("truncated-half.onnx", good[: len(good) // 2])
+    put("truncated-header.onnx", good[:3])
+    put("empty.onnx", b"")
+    # a length-delimited field (the graph, 7) claiming 2^62 bytes
+    put("huge-length.onnx", b"\x08\x07\x3a\xff\xff\xff\xff\xff\xff\xff\xff\x3f")
+    # a varint that never ends
+    put("endless-varint.onnx", b"\x08" + b"\xff" * 64)
+    # a packed repeated field (dims) claiming more than is there
+    t = helper.make_tensor("w", TensorProto.FLOAT, [2, 2], [1.0, 2.0, 3.0, 4.0])
+
+    def model_with(init, nodes=(), inputs=()):
+        g = helper.make_graph(list(nodes), "g", list(inputs),
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+                              [init])
+        return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+
+    m = model_with(t)
+    m.graph.initializer[0].dims[:] = [1 << 40, 1 << 40]
+    put("dims-overflow.onnx", m.SerializeToString())
+    m = model_with(t)
+    m.graph.initializer[0].dims[:] = [3, 7]
+    put("dims-mismatch.onnx", m.SerializeToString())
+    m = model_with(t)
+    m.graph.initializer[0].dims[:] = [-1, 4]
+    put("dims-negative.onnx", m.SerializeToString())
+    r = helper.make_tensor("w", TensorProto.FLOAT, [2, 2], np.zeros(4, np.float32).tobytes(),
+                           raw=True)
+    m = model_with(r)
+    m.graph.initializer[0].raw_data = bytes(13)
+    put("raw-ragged.onnx", m.SerializeToString())
+    m = model_with(r)
+    m.graph.initializer[0].dims[:] = [1000000]
+    put("raw-short.onnx", m.SerializeToString())
+    m = model_with(t)
+    m.graph.initializer[0].ClearField("float_data")
+    m.graph.initializer[0].data_location = TensorProto.EXTERNAL
+    e = m.graph.initializer[0].external_data.add()
+    e.key, e.value = "location", "/etc/passwd"
+    put("external-data.onnx", m.SerializeToString())
+    m = model_with(t)
+    m.graph.initializer[0].dims[:] = [1] * 9 + [4]
+    put("rank-too-high.onnx", m.SerializeToString())
+    put("no-graph.onnx", b"\x08\x07\x12\x04test")
+    # many empty nodes: two bytes each on the wire, a struct each in memory
+    node = b"\x0a\x00"
+    body = node * 200000
+    graph = b"\x3a" + varint(len(body)) + body
+    put("many-empty-nodes.onnx", b"\x08\x07" + graph)
+    # every byte of a good model's first kilobyte flipped, one file per 97th
+    for k in range(0, min(len(good), 1024), 97):
+        b = bytearray(good)
+        b[k] ^= 0xFF
+        put(f"flip-{k:04d}.onnx", bytes(b))
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def main():
+    os.makedirs(MODELS, exist_ok=True)
+    torch.manual_seed(0)
+    export("tiny-13", Tiny(False), (3, 12, 12), 13)
+    torch.manual_seed(0)
+    export("tiny-11", Tiny(True), (3, 12, 12), 11, fold=False)
+    torch.manual_seed(0)
+    export("ops-13", Ops(), (4, 10, 16), 13)
+    torch.manual_seed(0)
+    export("ops-17", Ops(), (4, 10, 16), 17)
+    # a symbolic batch: x.view(x.size(0), -1) is exported as PyTorch's
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain
+    torch.manual_seed(0)
+    export("tiny-batch-11", Tiny(True), (3, 12, 12), 11, dynamic={0: "batch"})
+    # symbolic H and W: importing it needs --input-shape
+    torch.manual_seed(0)
+    export("tiny-hw-13", Tiny(False), (3, 12, 12), 13, dynamic={0: "batch", 2: "h", 3: "w"})
+    torch.manual_seed(0)
+    export("unsupported-13", Unsupported(), (3, 8, 8), 13)
+    hostile()
+
+
+if __name__ == "__main__":
+    main()

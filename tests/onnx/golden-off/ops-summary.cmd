@@ -1,0 +1,1 @@
+summary tests/onnx/models/ops-13.onnx

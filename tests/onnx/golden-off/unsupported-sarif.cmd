@@ -1,0 +1,1 @@
+check --format=sarif tests/onnx/models/unsupported-13.onnx

@@ -1,0 +1,1 @@
+check --color=never --error-limit=3 tests/onnx/hostile/many-empty-nodes.onnx

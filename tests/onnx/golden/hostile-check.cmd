@@ -1,0 +1,1 @@
+check --color=never tests/onnx/hostile/dims-mismatch.onnx

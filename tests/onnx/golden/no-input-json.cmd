@@ -1,0 +1,1 @@
+check --format=json tests/golden/errors/binary/model.onnx

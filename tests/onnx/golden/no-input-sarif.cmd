@@ -1,0 +1,1 @@
+check --format=sarif tests/golden/errors/binary/model.onnx

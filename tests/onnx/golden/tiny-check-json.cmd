@@ -1,0 +1,1 @@
+check --format=json tests/onnx/models/tiny-13.onnx

@@ -1,0 +1,1 @@
+check --color=never tests/onnx/models/tiny-13.onnx

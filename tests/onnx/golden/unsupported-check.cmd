@@ -1,0 +1,1 @@
+check --color=never tests/onnx/models/unsupported-13.onnx

@@ -1,0 +1,1 @@
+check --format=json tests/onnx/models/unsupported-13.onnx
