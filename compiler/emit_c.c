@@ -33,6 +33,8 @@ typedef struct Emit {
     const char *prefix;  /* names->prefix, for exported symbols */
     const char *macro;   /* names->macro */
     const char **in_names, **out_names; /* names->in, names->out */
+    int to_output; /* the step that writes the output straight to the
+                   ** caller's array (out_names[0]), or -1 */
 } Emit;
 
 /* The C expression of a tensor's first float. */
@@ -1140,7 +1142,8 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     case K_SHUFFLE:
     case K_UPSAMPLE:
     case K_CONVT:
-        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]), ptr(e, s->out));
+        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]),
+                   k == e->to_output ? e->out_names[0] : ptr(e, s->out));
         if (s->res_node)
             buf_printf(b, ", %s", ptr(e, s->res));
         buf_puts(b, splits ? ", t, nt);\n" : ");\n");
@@ -1434,6 +1437,28 @@ static const char *in_comment(Arena *a, const char *path) {
     return r;
 }
 
+/* The step that can write the network's output straight to the caller's
+** array, so that the run ends without a copy: one output, made by the last
+** step, a conv or dense that reads only the workspace (not the network's
+** input, which a caller may pass in the output's place) and writes once, in
+** the code without threads. Else -1. */
+static int output_step(const Lowered *l, const BuildOptions *o) {
+    if (o->threads > 1 || l->g->outputs.len != 1 || l->nsteps == 0)
+        return -1;
+    int k = l->nsteps - 1;
+    const Step *s = &l->steps[k];
+    if ((s->kind != K_CONV && s->kind != K_DENSE) || s->out.input >= 0 ||
+        l->outputs[0].input >= 0 || l->outputs[0].off != s->out.off)
+        return -1;
+    const TRef *in = step_inputs(s);
+    for (int i = 0; i < s->nin; i++)
+        if (in[i].input >= 0 || in[i].off == s->out.off)
+            return -1;
+    if (s->res_node && s->res.input >= 0)
+        return -1;
+    return k;
+}
+
 static void emit_source(const Emit *e, Buf *b) {
     const Lowered *l = e->l;
     const Graph *g = l->g;
@@ -1491,7 +1516,7 @@ static void emit_source(const Emit *e, Buf *b) {
         for (int k = 0; k < l->nsteps; k++)
             emit_call(e, &l->steps[k], k);
     }
-    for (int i = 0; i < g->outputs.len; i++) {
+    for (int i = e->to_output >= 0 ? 1 : 0; i < g->outputs.len; i++) {
         const Node *n = g->outputs.data[i];
         buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", e->out_names[i],
                    ptr(e, l->outputs[i]), (long long)elems(&n->shape));
@@ -1549,7 +1574,8 @@ static bool write_text(Diags *d, const char *path, const Buf *b) {
 
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d) {
     Emit e = {.l = l, .o = o, .names = o->names, .prefix = o->names->prefix,
-              .macro = o->names->macro, .in_names = o->names->in, .out_names = o->names->out};
+              .macro = o->names->macro, .in_names = o->names->in, .out_names = o->names->out,
+              .to_output = output_step(l, o)};
     Buf src = {0}, hdr = {0};
     e.b = &src;
     emit_source(&e, &src);
