@@ -56,7 +56,11 @@ typedef enum {
                  ** one row, i.e. a packed GEMM */
     S_DEPTHWISE, /* one input channel per output: tiles of pixels x one
                  ** vector of channels, weights [kh][kw][C] */
-    S_GEMV       /* dense: weights [out/64][in][64], 64 outputs in registers */
+    S_GEMV,      /* dense: weights [out/64][in][64], 64 outputs in registers */
+    S_WINOGRAD   /* 3x3 stride 1: Winograd F(2,3), 2x2 output tiles from 4x4
+                 ** input tiles, 16 products per tile instead of 36; weights
+                 ** transformed, [F/64][16][C][64]; cblock channels of
+                 ** transformed input at a time */
 } Strategy;
 
 /* The direct kernel's output channels per packed block. */
@@ -74,7 +78,7 @@ typedef struct Step {
     float alpha; /* leaky_relu's slope */
     int64_t w, b; /* offsets into the blob, in floats; -1: none */
     Strategy strategy; /* K_CONV, K_DENSE */
-    int64_t cblock;    /* S_DIRECT, S_GEMM: input channels per block */
+    int64_t cblock;    /* S_DIRECT, S_GEMM, S_WINOGRAD: input channels per block */
     const Node *res_node; /* a residual add fused into the step, or NULL */
     TRef res;             /* the add's other input, added before act */
 } Step;

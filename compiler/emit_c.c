@@ -33,6 +33,8 @@ typedef struct Emit {
     const char *prefix;  /* names->prefix, for exported symbols */
     const char *macro;   /* names->macro */
     const char **in_names, **out_names; /* names->in, names->out */
+    int to_output; /* the step that writes the output straight to the
+                   ** caller's array (out_names[0]), or -1 */
 } Emit;
 
 /* The C expression of a tensor's first float. */
@@ -471,6 +473,7 @@ static const char *vector_prelude =
     "#define netc_set1(x) _mm512_set1_ps(x)\n"
     "#define netc_fma(a, b, c) _mm512_fmadd_ps(a, b, c)\n"
     "#define netc_add(a, b) _mm512_add_ps(a, b)\n"
+    "#define netc_sub(a, b) _mm512_sub_ps(a, b)\n"
     "#elif defined(__AVX__) && defined(__FMA__) && !defined(NETC_NO_VECTOR)\n"
     "#include <immintrin.h>\n"
     "typedef __m256 netc_v;\n"
@@ -480,6 +483,7 @@ static const char *vector_prelude =
     "#define netc_set1(x) _mm256_set1_ps(x)\n"
     "#define netc_fma(a, b, c) _mm256_fmadd_ps(a, b, c)\n"
     "#define netc_add(a, b) _mm256_add_ps(a, b)\n"
+    "#define netc_sub(a, b) _mm256_sub_ps(a, b)\n"
     "#elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(NETC_NO_VECTOR)\n"
     "#include <arm_neon.h>\n"
     "typedef float32x4_t netc_v;\n"
@@ -489,6 +493,7 @@ static const char *vector_prelude =
     "#define netc_set1(x) vdupq_n_f32(x)\n"
     "#define netc_fma(a, b, c) vfmaq_f32(c, a, b)\n"
     "#define netc_add(a, b) vaddq_f32(a, b)\n"
+    "#define netc_sub(a, b) vsubq_f32(a, b)\n"
     "#elif defined(__SSE2__) && !defined(NETC_NO_VECTOR)\n"
     "#include <emmintrin.h>\n"
     "typedef __m128 netc_v;\n"
@@ -498,6 +503,7 @@ static const char *vector_prelude =
     "#define netc_set1(x) _mm_set1_ps(x)\n"
     "#define netc_fma(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c)\n"
     "#define netc_add(a, b) _mm_add_ps(a, b)\n"
+    "#define netc_sub(a, b) _mm_sub_ps(a, b)\n"
     "#else\n"
     "typedef float netc_v;\n"
     "#define NETC_VL 1\n#define NETC_NV 4\n"
@@ -506,6 +512,7 @@ static const char *vector_prelude =
     "#define netc_set1(x) (x)\n"
     "#define netc_fma(a, b, c) ((a) * (b) + (c))\n"
     "#define netc_add(a, b) ((a) + (b))\n"
+    "#define netc_sub(a, b) ((a) - (b))\n"
     "#endif\n"
     "#define NETC_NB (NETC_NV * NETC_VL)\n\n";
 
@@ -802,6 +809,171 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
     buf_puts(b, "        }\n    }\n}\n\n");
 }
 
+/* Winograd F(2,3) (docs/build.md, "Kernel strategies"): the output in
+** tiles of 2x2 pixels, WG_T tiles at a time in row order (a group may span
+** two rows). For each block of 64 output channels and each block of cblock
+** input channels, the tiles' 4x4 input patches are transformed (V = B^T d B, vectors over the channels),
+** then 16 products of (WG_T x cblock) by (cblock x 64), the direct tile's
+** loop, are summed in M; at the end M is transformed back (Y = A^T M A),
+** with the bias, the residual and the activation. The scratch, V and M, is
+** on the stack: 16·WG_T·(cblock + 64) floats, 72 KiB at most. */
+#define WG_T 6
+
+static void emit_wg_tile(const Emit *e, const Step *s, int k, int np) {
+    Buf *b = e->b;
+    buf_printf(b,
+               "static void netc_w%d_%d(const float *restrict x, const float *restrict u, "
+               "float *restrict m, long cn, int first)\n{\n",
+               k, np);
+    buf_printf(b, "    netc_v acc[%d][NETC_NV];\n    long p, v, c, h;\n", np);
+    buf_printf(b, "    for (h = 0; h < %d / NETC_NB; h++) {\n", NETC_BLOCK);
+    buf_printf(b,
+               "        for (p = 0; p < %d; p++)\n            for (v = 0; v < NETC_NV; v++)\n"
+               "                acc[p][v] = first ? netc_set1(0.0f) : netc_ld(m + p * %d + h * "
+               "NETC_NB + v * NETC_VL);\n",
+               np, NETC_BLOCK);
+    buf_puts(b, "        for (c = 0; c < cn; c++) {\n            netc_v wv[NETC_NV];\n");
+    buf_printf(b,
+               "            for (v = 0; v < NETC_NV; v++) wv[v] = netc_ld(u + c * %d + h * "
+               "NETC_NB + v * NETC_VL);\n",
+               NETC_BLOCK);
+    buf_printf(b,
+               "            for (p = 0; p < %d; p++) {\n                const netc_v xv = "
+               "netc_set1(x[p * %lld + c]);\n",
+               np, (long long)s->cblock);
+    buf_puts(b, "                for (v = 0; v < NETC_NV; v++) acc[p][v] = netc_fma(xv, wv[v], "
+                "acc[p][v]);\n            }\n        }\n");
+    buf_printf(b,
+               "        for (p = 0; p < %d; p++)\n            for (v = 0; v < NETC_NV; v++) "
+               "netc_st(m + p * %d + h * NETC_NB + v * NETC_VL, acc[p][v]);\n    }\n}\n\n",
+               np, NETC_BLOCK);
+}
+
+static void emit_winograd(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    Win w = window(s);
+    bool res = s->res_node != NULL, threads = e->o->threads > 1;
+    int64_t TW = (w.OW + 1) / 2, NT = (w.OH + 1) / 2 * TW, CB = s->cblock;
+    int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK, ncb = (w.C + CB - 1) / CB;
+    int64_t NG = (NT + WG_T - 1) / WG_T;
+    int rem = (int)(NT % WG_T);
+    if (NT >= WG_T)
+        emit_wg_tile(e, s, k, WG_T);
+    if (rem)
+        emit_wg_tile(e, s, k, rem);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
+               res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
+    buf_printf(b, "    static const float zero[%lld];\n", (long long)CB);
+    buf_printf(b, "    float V[%lld], M[%d];\n", (long long)(16 * WG_T * CB), 16 * WG_T * NETC_BLOCK);
+    buf_puts(b, "    const float *d[16];\n    long fb, tg, t0, cb, j, i, q, c;\n");
+    if (threads)
+        buf_printf(b, "    const long tg0 = %lld * t / nt, tg1 = %lld * (t + 1) / nt;\n", (long long)NG,
+                   (long long)NG);
+    else
+        buf_printf(b, "    const long tg0 = 0, tg1 = %lld;\n", (long long)NG);
+    buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
+    buf_puts(b, "    for (tg = tg0; tg < tg1; tg++) {\n");
+    buf_printf(b, "        const long np = %lld - tg * %d < %d ? %lld - tg * %d : %d;\n", (long long)NT,
+               WG_T, WG_T, (long long)NT, WG_T, WG_T);
+    buf_printf(b, "        t0 = tg * %d;\n", WG_T);
+    buf_printf(b, "        const float *restrict bias = NETC_W + %lld + fb * %d;\n", (long long)s->b,
+               NETC_BLOCK);
+    buf_printf(b, "        const long nq = %lld - fb * %d < %d ? %lld - fb * %d : %d;\n", (long long)w.F,
+               NETC_BLOCK, NETC_BLOCK, (long long)w.F, NETC_BLOCK, NETC_BLOCK);
+    buf_printf(b, "        for (cb = 0; cb < %lld; cb++) {\n", (long long)ncb);
+    buf_printf(b, "            const long c0 = cb * %lld, cn = %lld - c0 < %lld ? %lld - c0 : %lld;\n",
+               (long long)CB, (long long)w.C, (long long)CB, (long long)w.C, (long long)CB);
+    /* the input transform */
+    buf_puts(b, "            for (j = 0; j < np; j++) {\n");
+    buf_printf(b, "                const long iy = (t0 + j) / %lld * 2 - %lld, ix = (t0 + j) %% %lld * 2 - %lld;\n",
+               (long long)TW, (long long)w.PT, (long long)TW, (long long)w.PL);
+    buf_puts(b, "                for (i = 0; i < 16; i++) {\n"
+                "                    const long y = iy + i / 4, x = ix + i % 4;\n");
+    buf_printf(b,
+               "                    d[i] = y >= 0 && y < %lld && x >= 0 && x < %lld ? in + (y * "
+               "%lld + x) * %lld + c0 : zero;\n                }\n",
+               (long long)w.H, (long long)w.W, (long long)w.W, (long long)w.C);
+    buf_puts(b, "                for (c = 0; c < cn; c += NETC_VL) {\n"
+                "                    netc_v a[16], t4[16];\n"
+                "                    for (i = 0; i < 16; i++) a[i] = netc_ld(d[i] + c);\n"
+                "                    for (i = 0; i < 4; i++) {\n"
+                "                        t4[i] = netc_sub(a[i], a[8 + i]);\n"
+                "                        t4[4 + i] = netc_add(a[4 + i], a[8 + i]);\n"
+                "                        t4[8 + i] = netc_sub(a[8 + i], a[4 + i]);\n"
+                "                        t4[12 + i] = netc_sub(a[4 + i], a[12 + i]);\n"
+                "                    }\n"
+                "                    for (i = 0; i < 4; i++) {\n");
+    buf_printf(b, "                        float *restrict vp = V + (i * 4 * %d + j) * %lld + c;\n",
+               WG_T, (long long)CB);
+    buf_printf(b, "                        netc_st(vp, netc_sub(t4[4 * i], t4[4 * i + 2]));\n"
+                  "                        netc_st(vp + %lld, netc_add(t4[4 * i + 1], t4[4 * i + 2]));\n"
+                  "                        netc_st(vp + %lld, netc_sub(t4[4 * i + 2], t4[4 * i + 1]));\n"
+                  "                        netc_st(vp + %lld, netc_sub(t4[4 * i + 1], t4[4 * i + 3]));\n",
+               (long long)(WG_T * CB), (long long)(2 * WG_T * CB), (long long)(3 * WG_T * CB));
+    buf_puts(b, "                    }\n                }\n            }\n");
+    /* the 16 products */
+    buf_puts(b, "            for (i = 0; i < 16; i++) {\n");
+    buf_printf(b,
+               "                const float *restrict u = NETC_W + %lld + ((fb * 16 + i) * %lld + "
+               "c0) * %d;\n",
+               (long long)s->w, (long long)w.C, NETC_BLOCK);
+    const char *call = "netc_w%d_%d(V + i * %lld, u, M + i * %d, cn, cb == 0);\n";
+    if (NT >= WG_T && rem) {
+        buf_printf(b, "                if (np == %d) ", WG_T);
+        buf_printf(b, call, k, WG_T, (long long)(WG_T * CB), WG_T * NETC_BLOCK);
+        buf_puts(b, "                else ");
+        buf_printf(b, call, k, rem, (long long)(WG_T * CB), WG_T * NETC_BLOCK);
+    } else {
+        buf_puts(b, "                ");
+        buf_printf(b, call, k, rem ? rem : WG_T, (long long)(WG_T * CB), WG_T * NETC_BLOCK);
+    }
+    buf_puts(b, "            }\n        }\n");
+    /* the output transform */
+    buf_puts(b, "        for (j = 0; j < np; j++) {\n");
+    buf_printf(b, "            const long oy = (t0 + j) / %lld * 2, ox = (t0 + j) %% %lld * 2;\n",
+               (long long)TW, (long long)TW);
+    buf_printf(b, "            const int h2 = oy + 1 < %lld, w2 = ox + 1 < %lld;\n", (long long)w.OH,
+               (long long)w.OW);
+    buf_printf(b, "            float *restrict o0 = out + (oy * %lld + ox) * %lld + fb * %d;\n",
+               (long long)w.OW, (long long)w.F, NETC_BLOCK);
+    if (res)
+        buf_printf(b, "            const float *restrict r0 = r + (oy * %lld + ox) * %lld + fb * %d;\n",
+                   (long long)w.OW, (long long)w.F, NETC_BLOCK);
+    buf_puts(b, "            for (q = 0; q < nq; q += NETC_VL) {\n");
+    buf_puts(b, "                netc_v m[16], t2[8], y[4];\n"
+                "                const netc_v bv = netc_ld(bias + q);\n");
+    buf_printf(b, "                for (i = 0; i < 16; i++) m[i] = netc_ld(M + (i * %d + j) * %d + q);\n",
+               WG_T, NETC_BLOCK);
+    buf_puts(b, "                for (i = 0; i < 4; i++) {\n"
+                "                    t2[i] = netc_add(netc_add(m[i], m[4 + i]), m[8 + i]);\n"
+                "                    t2[4 + i] = netc_sub(netc_sub(m[4 + i], m[8 + i]), m[12 + i]);\n"
+                "                }\n"
+                "                for (i = 0; i < 2; i++) {\n"
+                "                    y[2 * i] = netc_add(netc_add(netc_add(t2[4 * i], t2[4 * i + 1]), t2[4 * i + 2]), bv);\n"
+                "                    y[2 * i + 1] = netc_add(netc_sub(netc_sub(t2[4 * i + 1], t2[4 * i + 2]), t2[4 * i + 3]), bv);\n"
+                "                }\n");
+    const char *px[4] = {"0", arena_printf(e->l->g->arena, "%lld", (long long)w.F),
+                         arena_printf(e->l->g->arena, "%lld", (long long)(w.OW * w.F)),
+                         arena_printf(e->l->g->arena, "%lld", (long long)((w.OW + 1) * w.F))};
+    const char *cond[4] = {"1", "w2", "h2", "h2 && w2"};
+    for (int p = 0; p < 4; p++) {
+        if (res)
+            buf_printf(b, "                if (%s) netc_st(o0 + %s + q, netc_add(y[%d], netc_ld(r0 + %s + q)));\n",
+                       cond[p], px[p], p, px[p]);
+        else
+            buf_printf(b, "                if (%s) netc_st(o0 + %s + q, y[%d]);\n", cond[p], px[p], p);
+    }
+    buf_puts(b, "            }\n");
+    if (s->act != ACT_LINEAR) {
+        for (int p = 0; p < 4; p++) {
+            buf_printf(b, "            if (%s) {\n                float *restrict op = o0 + %s;\n", cond[p], px[p]);
+            emit_act_n(b, s->act, s->alpha, "op", "nq", "                ");
+            buf_puts(b, "            }\n");
+        }
+    }
+    buf_puts(b, "        }\n    }\n}\n\n");
+}
+
 /* Dense as a matrix-vector product: NETC_NB outputs in registers, the
 ** weights [out/64][in][64] read once, in order. */
 static void emit_gemv(const Emit *e, const Step *s, int k) {
@@ -864,6 +1036,8 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
     case K_CONV:
         if (s->strategy == S_GENERIC)
             emit_conv(e, s, k);
+        else if (s->strategy == S_WINOGRAD)
+            emit_winograd(e, s, k);
         else
             emit_fast_conv(e, s, k);
         break;
@@ -968,7 +1142,8 @@ static void emit_call(const Emit *e, const Step *s, int k) {
     case K_SHUFFLE:
     case K_UPSAMPLE:
     case K_CONVT:
-        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]), ptr(e, s->out));
+        buf_printf(b, "%snetc_step%d(%s, %s", ind, k, ptr(e, in[0]),
+                   k == e->to_output ? e->out_names[0] : ptr(e, s->out));
         if (s->res_node)
             buf_printf(b, ", %s", ptr(e, s->res));
         buf_puts(b, splits ? ", t, nt);\n" : ");\n");
@@ -1262,6 +1437,28 @@ static const char *in_comment(Arena *a, const char *path) {
     return r;
 }
 
+/* The step that can write the network's output straight to the caller's
+** array, so that the run ends without a copy: one output, made by the last
+** step, a conv or dense that reads only the workspace (not the network's
+** input, which a caller may pass in the output's place) and writes once, in
+** the code without threads. Else -1. */
+static int output_step(const Lowered *l, const BuildOptions *o) {
+    if (o->threads > 1 || l->g->outputs.len != 1 || l->nsteps == 0)
+        return -1;
+    int k = l->nsteps - 1;
+    const Step *s = &l->steps[k];
+    if ((s->kind != K_CONV && s->kind != K_DENSE) || s->out.input >= 0 ||
+        l->outputs[0].input >= 0 || l->outputs[0].off != s->out.off)
+        return -1;
+    const TRef *in = step_inputs(s);
+    for (int i = 0; i < s->nin; i++)
+        if (in[i].input >= 0 || in[i].off == s->out.off)
+            return -1;
+    if (s->res_node && s->res.input >= 0)
+        return -1;
+    return k;
+}
+
 static void emit_source(const Emit *e, Buf *b) {
     const Lowered *l = e->l;
     const Graph *g = l->g;
@@ -1281,7 +1478,8 @@ static void emit_source(const Emit *e, Buf *b) {
                  "    for (i = 0; i < n; i++) { v[i] = expf(v[i] - m); s += v[i]; }\n"
                  "    for (i = 0; i < n; i++) v[i] /= s;\n}\n\n");
     bool direct = uses_strategy(l, S_DIRECT) || uses_strategy(l, S_GEMM);
-    if (direct || uses_strategy(l, S_DEPTHWISE) || uses_strategy(l, S_GEMV))
+    if (direct || uses_strategy(l, S_DEPTHWISE) || uses_strategy(l, S_GEMV) ||
+        uses_strategy(l, S_WINOGRAD))
         buf_puts(b, vector_prelude);
     if (direct || uses_strategy(l, S_GEMV))
         buf_puts(b, vector_part);
@@ -1318,7 +1516,7 @@ static void emit_source(const Emit *e, Buf *b) {
         for (int k = 0; k < l->nsteps; k++)
             emit_call(e, &l->steps[k], k);
     }
-    for (int i = 0; i < g->outputs.len; i++) {
+    for (int i = e->to_output >= 0 ? 1 : 0; i < g->outputs.len; i++) {
         const Node *n = g->outputs.data[i];
         buf_printf(b, "    memcpy(%s, %s, %lld * sizeof(float));\n", e->out_names[i],
                    ptr(e, l->outputs[i]), (long long)elems(&n->shape));
@@ -1376,7 +1574,8 @@ static bool write_text(Diags *d, const char *path, const Buf *b) {
 
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d) {
     Emit e = {.l = l, .o = o, .names = o->names, .prefix = o->names->prefix,
-              .macro = o->names->macro, .in_names = o->names->in, .out_names = o->names->out};
+              .macro = o->names->macro, .in_names = o->names->in, .out_names = o->names->out,
+              .to_output = output_step(l, o)};
     Buf src = {0}, hdr = {0};
     e.b = &src;
     emit_source(&e, &src);

@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Winograd needs at least this many 2x2 output tiles (docs/build.md). */
+#define WINOGRAD_MIN_TILES 16
+
 typedef struct Lower {
     const Graph *g;
     const WeightSet *ws;
@@ -173,7 +176,8 @@ static bool same_shape(const Shape *a, const Shape *b) {
 static void absorb_residual(Lower *L, Step *s) {
     const Node *u = sole_user(s->last);
     if (s->kind != K_CONV || s->act != ACT_LINEAR || !u || u->op != OP_add || u->nin != 2 ||
-        (s->strategy != S_DIRECT && s->strategy != S_GEMM && s->strategy != S_DEPTHWISE) ||
+        (s->strategy != S_DIRECT && s->strategy != S_GEMM && s->strategy != S_DEPTHWISE &&
+         s->strategy != S_WINOGRAD) ||
         !same_buffer(L, u, s->last))
         return;
     const Node *o = u->in[0] == s->last ? u->in[1] : u->in[0];
@@ -184,6 +188,20 @@ static void absorb_residual(Lower *L, Step *s) {
     s->last = u;
     s->res_node = u;
     s->res = ref(L, o);
+}
+
+/* Winograd F(2,3) for this conv? The one place that chooses it, so that a
+** back end without the kernel can turn it off. It takes 3x3 convs with
+** stride 1, no dilation, no groups, and whole vectors (16 floats at most)
+** of input and output channels; it wins where the layer has enough
+** channels for its transforms to be a small part of the work and enough
+** output tiles (docs/performance.md has the per-layer measurements). */
+static bool choose_winograd(const Node *n) {
+    int64_t C = n->in[0]->shape.d[2], F = n->shape.d[2];
+    int64_t tiles = ((n->shape.d[0] + 1) / 2) * ((n->shape.d[1] + 1) / 2);
+    return n->kernel[0] == 3 && n->kernel[1] == 3 && n->stride[0] == 1 && n->stride[1] == 1 &&
+           n->dilation[0] == 1 && n->dilation[1] == 1 && n->groups == 1 && C % 16 == 0 &&
+           F % 16 == 0 && tiles >= WINOGRAD_MIN_TILES;
 }
 
 /* The strategy for a conv or dense (docs/build.md, "Kernel strategies").
@@ -199,6 +217,8 @@ static Strategy choose_strategy(const Node *n, Act act) {
         if (n->kernel[0] == 1 && n->kernel[1] == 1 && n->stride[0] == 1 && n->stride[1] == 1 &&
             !n->pad[0] && !n->pad[1] && !n->pad[2] && !n->pad[3])
             return S_GEMM;
+        if (choose_winograd(n))
+            return S_WINOGRAD;
         return S_DIRECT;
     }
     /* depthwise, multiplier 1, whole vectors of channels (a vector holds at
@@ -289,7 +309,29 @@ static bool lower_weighted(Lower *L, const Node *n) {
     s->strategy = choose_strategy(n, s->act);
     int64_t rows = n->op == OP_dense ? in : K * C; /* of the [rows][out] matrix */
     int64_t padded = out;
-    if (s->strategy == S_DIRECT || s->strategy == S_GEMM || s->strategy == S_GEMV) {
+    if (s->strategy == S_WINOGRAD) {
+        /* U = G g G^T per (in, out) pair, as [out/64][16][in][64] */
+        static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+        padded = (out + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
+        s->w = blob_alloc(L, 16 * C * padded);
+        for (int64_t c = 0; c < C && w; c++)
+            for (int64_t o = 0; o < out; o++) {
+                double g[3][3], t[4][3];
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        g[i][j] = tmp[((i * 3 + j) * C + c) * out + o];
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 3; j++)
+                        t[i][j] = G[i][0] * g[0][j] + G[i][1] * g[1][j] + G[i][2] * g[2][j];
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) {
+                        double u = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+                        L->l->blob[s->w + (((o / NETC_BLOCK) * 16 + i * 4 + j) * C + c) * NETC_BLOCK +
+                                   o % NETC_BLOCK] = (float)u;
+                    }
+            }
+        s->cblock = C < 128 ? C : 128;
+    } else if (s->strategy == S_DIRECT || s->strategy == S_GEMM || s->strategy == S_GEMV) {
         /* [out/64][rows][64], the last block padded with zeros */
         padded = (out + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
         s->w = blob_alloc(L, rows * padded);
@@ -493,7 +535,7 @@ const char *const kind_names[] = {
 
 const char *const strategy_names[] = {
     /* ORDER Strategy */
-    "generic", "direct", "gemm", "depthwise", "gemv"};
+    "generic", "direct", "gemm", "depthwise", "gemv", "winograd"};
 
 static void print_ref(const Lowered *l, TRef r, Buf *b) {
     if (r.input >= 0)
@@ -521,7 +563,8 @@ void lower_print(const Lowered *l, Buf *b) {
             buf_printf(b, " groups %lld", (long long)n->groups);
         if (s->kind == K_CONV || s->kind == K_DENSE) {
             buf_printf(b, " [%s", strategy_names[s->strategy]);
-            if ((s->strategy == S_DIRECT || s->strategy == S_GEMM) &&
+            if ((s->strategy == S_DIRECT || s->strategy == S_GEMM ||
+                 s->strategy == S_WINOGRAD) &&
                 s->cblock < n->in[0]->shape.d[2])
                 buf_printf(b, ", %lld-channel blocks", (long long)s->cblock);
             buf_putc(b, ']');

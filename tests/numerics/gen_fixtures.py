@@ -268,6 +268,13 @@ fx("resblock", "ResNet basic blocks: identity and downsample shortcuts, an unnam
     "basic(filters=8);",
     "avgpool = global_avgpool2d();",
     "fc = dense(units=5);"], blocks=RESBLOCKS, state_dict_extras=True)
+fx("winograd", "3x3 stride-1 convs netc computes with Winograd F(2,3): odd output sizes (partial 2x2 tiles), 4 rows of 7 tiles (groups of 6 that span rows, a last group of 4), padding same and 1, bias, leaky_relu fused, batchnorm folded, residual add and relu fused", [
+    inp(7, 13, 16),
+    "a = conv2d(filters=16, kernel=3, padding=same, activation=leaky_relu);",
+    "b = conv2d(filters=16, kernel=3, padding=1, bias=false);",
+    "bn = batchnorm();",
+    "sum = add(bn, a);",
+    "out = relu(sum);"])
 fx("block_nested", "a block calling a block, a value parameter whose default is an expression of another (g = f * 2), a block with two tensor parameters", [
     "x = input(shape=(6, 6, 2));",
     "y = input(shape=(6, 6, 4));",

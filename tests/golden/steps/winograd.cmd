@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/winograd/model.net --emit=steps
