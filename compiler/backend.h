@@ -169,9 +169,9 @@ void emit_op_upsample(Buf *b, const Step *s, int k);
 void emit_op_convt(Buf *b, const Step *s, int k);
 /* True if an add or multiply step broadcasts a 1×1×C operand. */
 bool step_broadcasts(const Step *s);
-/* The expression of act applied to `x` (a C lvalue) for the activations
-** added with emit_ops.c, or NULL for the others. */
-const char *emit_act_expr(Arena *a, Act act, const char *x);
+/* The one C expression of each activation, applied to `x` (alpha: leaky
+** relu's slope); NULL for softmax, which needs a whole vector. */
+const char *emit_act_expr(Arena *a, Act act, float alpha, const char *x);
 
 /* Writes the constants as raw little-endian float32 (the standalone
 ** binary's .incbin). */

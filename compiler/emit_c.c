@@ -53,47 +53,13 @@ static int64_t elems(const Shape *s) {
 }
 
 /* Applies act to the n floats at `v` (a C expression), in place. */
+static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *n,
+                       const char *ind);
+
 static void emit_act(Buf *b, Act act, float alpha, const char *v, int64_t n, const char *ind) {
-    switch (act) {
-    case ACT_LINEAR:
-        return;
-    case ACT_RELU:
-        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? %s[i] : 0.0f;\n", ind,
-                   (long long)n, v, v, v);
-        return;
-    case ACT_RELU6:
-        buf_printf(b,
-                   "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? (%s[i] < 6.0f ? %s[i] : "
-                   "6.0f) : 0.0f;\n",
-                   ind, (long long)n, v, v, v, v);
-        return;
-    case ACT_SIGMOID:
-        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = 1.0f / (1.0f + expf(-%s[i]));\n", ind,
-                   (long long)n, v, v);
-        return;
-    case ACT_TANH:
-        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = tanhf(%s[i]);\n", ind, (long long)n, v,
-                   v);
-        return;
-    case ACT_LEAKY_RELU:
-        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s[i] > 0.0f ? %s[i] : %a * %s[i];\n",
-                   ind, (long long)n, v, v, v, (double)alpha, v);
-        return;
-    case ACT_SOFTMAX:
-        buf_printf(b, "%snetc_softmax(%s, %lld);\n", ind, v, (long long)n);
-        return;
-    case ACT_SILU:
-    case ACT_HARDSWISH:
-    case ACT_HARDSIGMOID:
-    case ACT_GELU:
-    case ACT_GELU_TANH: {
-        Arena scratch = {0};
-        buf_printf(b, "%sfor (i = 0; i < %lld; i++) %s[i] = %s;\n", ind, (long long)n, v,
-                   emit_act_expr(&scratch, act, arena_printf(&scratch, "%s[i]", v)));
-        arena_free(&scratch);
-        return;
-    }
-    }
+    char count[32];
+    snprintf(count, sizeof count, "%lld", (long long)n);
+    emit_act_n(b, act, alpha, v, count, ind);
 }
 
 static bool uses_act(const Lowered *l, Act act) {
@@ -376,34 +342,9 @@ static void emit_add(const Emit *e, const Step *s, int k) {
     for (int i = 1; i < s->nin; i++)
         buf_printf(b, " + in[%d][i]", i);
     /* a fused activation, as each sum is made (lower.c never fuses softmax here) */
-    switch (s->act) {
-    case ACT_LINEAR:
-    case ACT_SOFTMAX:
-        buf_puts(b, ";\n        out[i] = v;\n");
-        break;
-    case ACT_RELU:
-        buf_puts(b, ";\n        out[i] = v > 0.0f ? v : 0.0f;\n");
-        break;
-    case ACT_RELU6:
-        buf_puts(b, ";\n        out[i] = v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;\n");
-        break;
-    case ACT_SIGMOID:
-        buf_puts(b, ";\n        out[i] = 1.0f / (1.0f + expf(-v));\n");
-        break;
-    case ACT_TANH:
-        buf_puts(b, ";\n        out[i] = tanhf(v);\n");
-        break;
-    case ACT_LEAKY_RELU:
-        buf_printf(b, ";\n        out[i] = v > 0.0f ? v : %a * v;\n", (double)s->alpha);
-        break;
-    case ACT_SILU:
-    case ACT_HARDSWISH:
-    case ACT_HARDSIGMOID:
-    case ACT_GELU:
-    case ACT_GELU_TANH:
-        buf_printf(b, ";\n        out[i] = %s;\n", emit_act_expr(e->l->g->arena, s->act, "v"));
-        break;
-    }
+    const char *x =
+        s->act == ACT_SOFTMAX ? "v" : emit_act_expr(e->l->g->arena, s->act, s->alpha, "v");
+    buf_printf(b, ";\n        out[i] = %s;\n", x);
     buf_puts(b, "    }\n}\n\n");
 }
 
@@ -539,46 +480,21 @@ static bool uses_strategy(const Lowered *l, Strategy st) {
     return false;
 }
 
-/* Applies act to `n` (a C expression) floats at `v`, in place. */
-static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *n, const char *ind) {
-    switch (act) {
-    case ACT_LINEAR:
-    case ACT_SOFTMAX: /* never here: the blocked kernels do not take it */
+/* Applies act to `n` (a C expression) floats at `v`, in place: each float
+** through emit_act_expr, or softmax over all n. */
+static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *n,
+                       const char *ind) {
+    if (act == ACT_LINEAR)
         return;
-    case ACT_RELU:
-        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : 0.0f;\n", ind, n, v,
-                   v, v);
-        return;
-    case ACT_RELU6:
-        buf_printf(b,
-                   "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? (%s[i] < 6.0f ? %s[i] : "
-                   "6.0f) : 0.0f;\n",
-                   ind, n, v, v, v, v);
-        return;
-    case ACT_SIGMOID:
-        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = 1.0f / (1.0f + expf(-%s[i]));\n", ind, n,
-                   v, v);
-        return;
-    case ACT_TANH:
-        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = tanhf(%s[i]);\n", ind, n, v, v);
-        return;
-    case ACT_LEAKY_RELU:
-        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s[i] = %s[i] > 0.0f ? %s[i] : %a * %s[i];\n", ind,
-                   n, v, v, v, (double)alpha, v);
-        return;
-    case ACT_SILU:
-    case ACT_HARDSWISH:
-    case ACT_HARDSIGMOID:
-    case ACT_GELU:
-    case ACT_GELU_TANH: {
-        Arena scratch = {0};
-        const char *x = arena_printf(&scratch, "%s[i]", v);
-        buf_printf(b, "%sfor (i = 0; i < %s; i++) %s = %s;\n", ind, n, x,
-                   emit_act_expr(&scratch, act, x));
-        arena_free(&scratch);
+    if (act == ACT_SOFTMAX) {
+        buf_printf(b, "%snetc_softmax(%s, %s);\n", ind, v, n);
         return;
     }
-    }
+    Arena scratch = {0};
+    const char *x = arena_printf(&scratch, "%s[i]", v);
+    buf_printf(b, "%sfor (i = 0; i < %s; i++) %s = %s;\n", ind, n, x,
+               emit_act_expr(&scratch, act, alpha, x));
+    arena_free(&scratch);
 }
 
 /* With threads: does the step split its blocks of 64 output channels

@@ -18,8 +18,20 @@ static int64_t count(const Shape *s) {
     return n;
 }
 
-const char *emit_act_expr(Arena *a, Act act, const char *x) {
+const char *emit_act_expr(Arena *a, Act act, float alpha, const char *x) {
     switch (act) {
+    case ACT_LINEAR:
+        return x;
+    case ACT_RELU:
+        return arena_printf(a, "%s > 0.0f ? %s : 0.0f", x, x);
+    case ACT_RELU6:
+        return arena_printf(a, "%s > 0.0f ? (%s < 6.0f ? %s : 6.0f) : 0.0f", x, x, x);
+    case ACT_SIGMOID:
+        return arena_printf(a, "1.0f / (1.0f + expf(-%s))", x);
+    case ACT_TANH:
+        return arena_printf(a, "tanhf(%s)", x);
+    case ACT_LEAKY_RELU:
+        return arena_printf(a, "%s > 0.0f ? %s : %a * %s", x, x, (double)alpha, x);
     case ACT_SILU:
         return arena_printf(a, "%s / (1.0f + expf(-%s))", x, x);
     case ACT_HARDSWISH:
@@ -35,13 +47,7 @@ const char *emit_act_expr(Arena *a, Act act, const char *x) {
                             "0.5f * %s * (1.0f + tanhf(0.79788456080286536f * (%s + 0.044715f * "
                             "%s * %s * %s)))",
                             x, x, x, x, x);
-    case ACT_LINEAR:
-    case ACT_RELU:
-    case ACT_RELU6:
-    case ACT_SIGMOID:
-    case ACT_TANH:
     case ACT_SOFTMAX:
-    case ACT_LEAKY_RELU:
         break;
     }
     return NULL;
@@ -233,34 +239,7 @@ void emit_op_convt(Buf *b, const Step *s, int k) {
     if (s->act != ACT_LINEAR) {
         /* the act of emit_c.c's conv, applied to this pixel */
         Arena scratch = {0};
-        const char *e = emit_act_expr(&scratch, s->act, "o[i]");
-        switch (s->act) {
-        case ACT_RELU:
-            e = "o[i] > 0.0f ? o[i] : 0.0f";
-            break;
-        case ACT_RELU6:
-            e = "o[i] > 0.0f ? (o[i] < 6.0f ? o[i] : 6.0f) : 0.0f";
-            break;
-        case ACT_SIGMOID:
-            e = "1.0f / (1.0f + expf(-o[i]))";
-            break;
-        case ACT_TANH:
-            e = "tanhf(o[i])";
-            break;
-        case ACT_LEAKY_RELU:
-            e = arena_printf(&scratch, "o[i] > 0.0f ? o[i] : %a * o[i]", (double)s->alpha);
-            break;
-        case ACT_SOFTMAX:
-            e = NULL;
-            break;
-        case ACT_LINEAR:
-        case ACT_SILU:
-        case ACT_HARDSWISH:
-        case ACT_HARDSIGMOID:
-        case ACT_GELU:
-        case ACT_GELU_TANH:
-            break;
-        }
+        const char *e = emit_act_expr(&scratch, s->act, s->alpha, "o[i]");
         if (e)
             buf_printf(b, "            for (i = 0; i < %lld; i++) o[i] = %s;\n", (long long)F, e);
         else
