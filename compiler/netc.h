@@ -142,6 +142,8 @@ const char *source_line(const SourceFile *f, int line, int *len);
 #define SOURCE_MAX_BYTES (256u << 20)
 /* Reads a whole file; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
+/* The same with a limit of its own (EFBIG past max bytes). */
+char *read_file_max(const char *path, size_t max, size_t *len);
 /* Whether the file is binary content rather than a .net file
 ** (docs/language.md, "Files"): NUL bytes or mostly bytes that are not text
 ** in its first 8 KiB, or the start of a known binary format. Then *at is the

@@ -47,42 +47,7 @@ bool onnx_is_model(const char *name, const unsigned char *p, size_t n) {
 }
 
 unsigned char *onnx_read_file(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        errno = EISDIR;
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    unsigned char *buf = xmalloc(cap);
-    for (;;) {
-        if (n > ONNX_MAX_BYTES) {
-            free(buf);
-            fclose(fp);
-            errno = EFBIG;
-            return NULL;
-        }
-        if (n == cap) {
-            buf = xrealloc(buf, cap * 2);
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int e = ferror(fp) ? (errno ? errno : EIO) : 0;
-    fclose(fp);
-    if (e) {
-        free(buf);
-        errno = e;
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    return (unsigned char *)read_file_max(path, ONNX_MAX_BYTES, len);
 }
 
 #ifndef NETC_HAVE_ONNX

@@ -58,6 +58,10 @@ const char *source_line(const SourceFile *f, int line, int *len) {
 }
 
 char *read_file(const char *path, size_t *len) {
+    return read_file_max(path, SOURCE_MAX_BYTES, len);
+}
+
+char *read_file_max(const char *path, size_t max, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return NULL;
@@ -70,7 +74,7 @@ char *read_file(const char *path, size_t *len) {
     size_t cap = 65536, n = 0;
     char *buf = xmalloc(cap);
     for (;;) {
-        if (n > SOURCE_MAX_BYTES) {
+        if (n > max) {
             /* /dev/zero, or a file no one wrote by hand */
             free(buf);
             fclose(fp);
