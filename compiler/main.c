@@ -581,7 +581,10 @@ static int one_network(Options *o, Pipeline *pl) {
     case PIPE_NO_NETWORK: {
         print_diags(o, p->diags);
         SourceFile *f = pl->roots.data[0];
-        fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
+        /* a file whose errors already say why (binary content, a model that
+        ** does not import) gets no second error */
+        if (p->diags->errors == 0)
+            fprintf(stderr, "netc: error: '%s' defines no network\n", f->display);
         return EXIT_ERRORS;
     }
     case PIPE_MANY_NETWORKS: {

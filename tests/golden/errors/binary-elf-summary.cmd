@@ -1,0 +1,1 @@
+summary tests/golden/errors/binary/ls
