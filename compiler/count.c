@@ -15,19 +15,25 @@ static bool count_none(Node *n) {
     return true;
 }
 
-/* conv2d and depthwise_conv2d: a depthwise conv is a conv with groups = C. */
-static bool count_conv(Node *n) {
+/* A kernel of kh·kw·(in/groups)·out weights (+out bias) applied at each
+** of H×W pixels: the conv's output pixels, the transposed conv's input
+** pixels. */
+static bool count_kernel(Node *n, int64_t H, int64_t W) {
     int64_t in = n->in[0]->shape.d[2];
     int64_t out = n->shape.d[2];
     int64_t per = 0, w = 0, macs = 0;
     bool ok = ck_mul(n->kernel[0], n->kernel[1], &per) && ck_mul(per, in / n->groups, &per) &&
-              ck_mul(per, out, &w) && ck_mul(n->shape.d[0], n->shape.d[1], &macs) &&
-              ck_mul(macs, w, &macs);
+              ck_mul(per, out, &w) && ck_mul(H, W, &macs) && ck_mul(macs, w, &macs);
     if (ok && n->bias)
         ok = ck_add(w, out, &w);
     n->params = n->trainable = w;
     n->macs = macs;
     return ok;
+}
+
+/* conv2d and depthwise_conv2d: a depthwise conv is a conv with groups = C. */
+static bool count_conv(Node *n) {
+    return count_kernel(n, n->shape.d[0], n->shape.d[1]);
 }
 
 static bool count_dense(Node *n) {
@@ -48,20 +54,11 @@ static bool count_norm(Node *n) {
     return ok;
 }
 
-/* conv2d_transpose: weight [in, out/groups, kh, kw]; every input pixel is
-** multiplied by the whole kernel: H_in·W_in·in·kh·kw·(out/groups) MACs. */
+/* conv2d_transpose: weight [in, out/groups, kh, kw], as many as a conv's
+** kh·kw·(in/groups)·out; every input pixel is multiplied by the whole
+** kernel: H_in·W_in·in·kh·kw·(out/groups) MACs. */
 static bool count_convt(Node *n) {
-    const Shape *is = &n->in[0]->shape;
-    int64_t out = n->shape.d[2];
-    int64_t w = 0, macs = 0;
-    bool ok = ck_mul(n->kernel[0], n->kernel[1], &w) && ck_mul(w, is->d[2], &w) &&
-              ck_mul(w, out / n->groups, &w) && ck_mul(is->d[0], is->d[1], &macs) &&
-              ck_mul(macs, w, &macs);
-    if (ok && n->bias)
-        ok = ck_add(w, out, &w);
-    n->params = n->trainable = w;
-    n->macs = macs;
-    return ok;
+    return count_kernel(n, n->in[0]->shape.d[0], n->in[0]->shape.d[1]);
 }
 
 static CountRule *const rules[OP__COUNT] = {
