@@ -15,6 +15,9 @@ need="$build git libcmocka-dev python3 python3-jsonschema python3-yaml graphviz 
 # protobuf-c (library and protoc-c) with ONNX's schema (libonnx-dev) makes
 # the ONNX import (docs/import.md).
 want="clang libclang-rt-14-dev pre-commit libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
+# Optional too: an AArch64 cross compiler with its C library and qemu-user
+# build the generated C for AArch64 and run it (tests/cross/).
+want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
 if [ "${1:-}" = "--build" ]; then
     need=$build
     want=""

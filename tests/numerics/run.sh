@@ -35,7 +35,10 @@
 # Environment: CC (default cc); NUMERICS_WORK, the work directory (default a
 # fresh one under $TMPDIR, removed at the end unless a fixture failed or
 # --keep is given); NUMERICS_TIMEOUT, seconds allowed to each build, compile
-# and run step (needs timeout(1); default no limit).
+# and run step (needs timeout(1); default no limit); NUMERICS_CFLAGS, more
+# flags for the --emit=c compile (-static, -DNETC_NO_VECTOR); NUMERICS_EXEC,
+# a command that runs the built model (qemu-aarch64 for a cross-built one,
+# tests/cross/).
 
 usage() {
     echo "usage: $0 [--emit=exe|c] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
@@ -112,14 +115,14 @@ run_model() {
         set -- "$@" -o "$w/out.$k.npy"
         k=$((k + 1))
     done
-    limit "$w/model" "$@"
+    limit $NUMERICS_EXEC "$w/model" "$@"
 }
 
 # compile_c: compiles $w/model.c with harness.c into $w/model
 compile_c() {
     upper=$(printf '%s' "$name_net" | tr '[:lower:]' '[:upper:]')
     if [ "$nin" -eq 0 ] && [ "$nout" -eq 0 ]; then
-        limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I"$w" \
+        limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 $NUMERICS_CFLAGS -I"$w" \
             -DNETC_MODEL_HEADER='"model.h"' -DNETC_RUN="${name_net}_run" \
             -DNETC_IN="${upper}_INPUT_SIZE" -DNETC_OUT="${upper}_OUTPUT_SIZE" \
             "$w/model.c" "$here/harness.c" -o "$w/model" -lm $libs
@@ -143,7 +146,7 @@ compile_c() {
         args="$args, out[$k]"
         k=$((k + 1))
     done
-    limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I"$w" \
+    limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 $NUMERICS_CFLAGS -I"$w" \
         -DNETC_MODEL_HEADER='"model.h"' \
         -DNETC_NIN="$nin_" -DNETC_NOUT="$nout_" \
         -DNETC_IN_SIZES="{$insz}" -DNETC_OUT_SIZES="{$outsz}" \
