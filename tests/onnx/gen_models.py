@@ -34,13 +34,18 @@ HOSTILE = os.path.join(HERE, "hostile")
 
 
 def macs_of(model, x):
-    """MACs as netc counts them: conv k*k*cin/groups per output value, dense
-    in*out (batchnorm, pooling and activations are not MACs)."""
+    """MACs as netc counts them: conv k*k*cin/groups per output value,
+    transposed conv k*k*cout/groups per input value, dense in*out (batchnorm,
+    pooling and activations are not MACs)."""
     total = [0]
 
     def conv_hook(m, inp, out):
         kh, kw = m.kernel_size
         total[0] += out.numel() * kh * kw * (m.in_channels // m.groups)
+
+    def convt_hook(m, inp, out):
+        kh, kw = m.kernel_size
+        total[0] += inp[0].numel() * kh * kw * (m.out_channels // m.groups)
 
     def lin_hook(m, inp, out):
         total[0] += m.in_features * m.out_features
@@ -49,6 +54,8 @@ def macs_of(model, x):
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             hooks.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, nn.ConvTranspose2d):
+            hooks.append(m.register_forward_hook(convt_hook))
         elif isinstance(m, nn.Linear):
             hooks.append(m.register_forward_hook(lin_hook))
     with torch.no_grad():
@@ -147,19 +154,99 @@ class Ops(nn.Module):
         return F.softmax(self.head(self.drop(y)), dim=1)
 
 
+class Gates(nn.Module):
+    """The activations of today's networks and squeeze-and-excitation:
+    hardswish (HardSwish from opset 14, before it HardSigmoid and Mul), silu
+    (Sigmoid and Mul), hardsigmoid, gelu (Div, Erf, Add, Mul, Mul), a gate
+    of global pooling kept 1x1xC, 1x1 convs and Mul, the same as Add, and a
+    flat global pooling before the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.fc1 = nn.Conv2d(8, 4, 1)
+        self.fc2 = nn.Conv2d(4, 8, 1)
+        self.shift = nn.Conv2d(8, 8, 1)
+        self.gate = nn.Conv2d(8, 8, 1)
+        self.head = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = F.hardswish(self.bn(self.stem(x)))
+        x = F.silu(x) + F.gelu(x)
+        s = F.adaptive_avg_pool2d(x, 1)
+        s = F.hardsigmoid(self.fc2(F.silu(self.fc1(s))))
+        x = s * x
+        x = x + self.shift(F.adaptive_max_pool2d(x, 1))
+        x = torch.sigmoid(self.gate(x)) * F.gelu(x)
+        return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def channel_shuffle(x, groups):
+    """torchvision's: a Reshape, a Transpose, a Reshape."""
+    n, c, h, w = x.shape
+    x = x.view(n, groups, c // groups, h, w)
+    return torch.transpose(x, 1, 2).contiguous().view(n, -1, h, w)
+
+
+class Shuffle(nn.Module):
+    """Channels cut and mixed: chunk and x[:, a:b] (Slice), torch.split with
+    sizes (Split), ShuffleNet's channel shuffle with 2 and 3 groups."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 12, 3, padding=1)
+        self.branch = nn.Conv2d(6, 6, 3, padding=1, groups=6)
+        self.mix = nn.Conv2d(12, 12, 1)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        a, b = x.chunk(2, dim=1)
+        x = channel_shuffle(torch.cat([a, F.relu(self.branch(b))], 1), 2)
+        p, q, r = torch.split(x, [3, 4, 5], dim=1)
+        x = torch.cat([r, p, q + x[:, 8:12]], 1)
+        return self.mix(channel_shuffle(x, 3))
+
+
+class Up(nn.Module):
+    """Upsampling: nearest (whole scales, not the same on both axes),
+    bilinear with and without align_corners, transposed convolutions with
+    stride, padding, output_padding, dilation and groups."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1)
+        self.up2 = nn.ConvTranspose2d(6, 4, 2, stride=2, groups=2, bias=False)
+        self.up3 = nn.ConvTranspose2d(4, 4, 3, stride=1, padding=2, dilation=2)
+        self.out = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        a = F.interpolate(x, scale_factor=(2, 4), mode="nearest")
+        a = F.interpolate(a, scale_factor=(4, 2), mode="bilinear", align_corners=True)
+        x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        x = F.relu(self.up2(self.up1(x))) + a
+        return self.out(self.up3(x))
+
+
 class Unsupported(nn.Module):
-    """Ops netc does not have yet: every one must be listed, in one run."""
+    """Ops and attributes netc does not have: every one must be listed, in
+    one run, and nothing that depends on one of them."""
 
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv2d(3, 4, 3)
-        self.fc = nn.Linear(4 * 12 * 12, 3)
+        self.fc = nn.Linear(5 * 4 * 6 * 6, 3)
 
     def forward(self, x):
-        x = F.hardswish(self.conv(x))           # HardSigmoid, Mul
-        x = F.interpolate(x, scale_factor=2.0)  # Resize
-        x = torch.clamp(x, -1.0, 1.0)           # Clip(-1, 1)
-        return self.fc(torch.flatten(x, 1))
+        y = self.conv(x)
+        a = F.elu(y)                                            # Elu
+        b = torch.clamp(y, -1.0, 1.0)                           # Clip(-1, 1)
+        c = F.interpolate(y, scale_factor=1.5)[:, :, :6, :6]    # Resize by 1.5 (then a Slice)
+        d = F.pad(y[:, :, 1:], (0, 0, 1, 0))                    # Slice of the rows
+        e = y * 2.0                                             # Mul by a constant
+        return self.fc(torch.flatten(torch.cat([a, b, c, d, e], 1), 1))
 
 
 def hostile():
@@ -255,6 +342,13 @@ def main():
     # symbolic H and W: importing it needs --input-shape
     torch.manual_seed(0)
     export("tiny-hw-13", Tiny(False), (3, 12, 12), 13, dynamic={0: "batch", 2: "h", 3: "w"})
+    for opset in (11, 13, 17):
+        torch.manual_seed(0)
+        export(f"gates-{opset}", Gates(), (3, 7, 9), opset)
+        torch.manual_seed(0)
+        export(f"shuffle-{opset}", Shuffle(), (3, 6, 5), opset)
+        torch.manual_seed(0)
+        export(f"up-{opset}", Up(), (3, 4, 5), opset)
     torch.manual_seed(0)
     export("unsupported-13", Unsupported(), (3, 8, 8), 13)
     hostile()
