@@ -163,22 +163,26 @@ static char *sanitize(Arena *a, const char *path) {
 }
 
 /* The PyTorch module path of a node, from its name: torch.onnx names a node
-** /layer1/layer1.0/conv1/Conv, each scope either a child's attribute name or
-** its full dotted path; the last part is the op. "" if none. */
+** /layer1/layer1.0/conv1/Conv, each scope a child's attribute name, or a
+** dotted path that extends the scope before it (layer1.0 in layer1;
+** block.0 in block, in features.1.0/block/block.0); the last part is the
+** op. "" if none. */
 static const char *module_path(Arena *a, const char *name) {
     if (name[0] != '/')
         return name;
     Buf b = {0};
+    size_t last = 0; /* where the last scope starts in b */
     const char *p = name + 1;
     for (;;) {
         const char *e = strchr(p, '/');
         if (!e)
             break; /* the last part: the op */
-        size_t n = (size_t)(e - p);
-        if (b.len && n > b.len && memcmp(p, b.data, b.len) == 0 && p[b.len] == '.') {
-            b.len = 0; /* a full path that extends the one so far */
+        size_t n = (size_t)(e - p), ln = b.len - last;
+        if (b.len && n > ln && memcmp(p, b.data + last, ln) == 0 && p[ln] == '.') {
+            b.len = last; /* a path that extends the last scope replaces it */
         } else if (b.len) {
             buf_putc(&b, '.');
+            last = b.len;
         }
         for (size_t k = 0; k < n; k++)
             buf_putc(&b, p[k]);
@@ -221,8 +225,13 @@ static const char *layer_name(Imp *im, const char *weight) {
         base = "layer";
     if (take_name(im, base))
         return base;
+    /* a last component of digits (features.0.1) takes no _1: a new one */
+    const char *dot = strrchr(base, '.');
+    bool digits = dot != NULL;
+    for (const char *c = dot ? dot + 1 : ""; *c; c++)
+        digits = digits && *c >= '0' && *c <= '9';
     for (int k = 1;; k++) {
-        const char *s = arena_printf(im->a, "%s_%d", base, k);
+        const char *s = arena_printf(im->a, digits ? "%s._%d" : "%s_%d", base, k);
         if (take_name(im, s))
             return s;
     }
@@ -944,6 +953,48 @@ static void imp_global(Imp *im, bool avg) {
     Val *x = tensor_in(im, 0);
     if (!x || !need_map(im, x))
         return out_bad(im);
+    bool reduce = strncmp(im->node->op, "Reduce", 6) == 0;
+    if (reduce) {
+        /* ReduceMean, ReduceMax over H and W: axes an attribute, or from
+        ** opset 18 an input */
+        static const char *const ok[] = {"axes", "keepdims", "noop_with_empty_axes", NULL};
+        if (!known_attrs(im, ok))
+            return out_bad(im);
+        int64_t axes[ONNX_MAX_RANK];
+        int na = 0;
+        const OnnxAttr *at = attr(im->node, "axes");
+        if (at && at->type == ONNX_ATTR_INTS) {
+            for (int k = 0; k < at->n && na < ONNX_MAX_RANK; k++)
+                axes[na++] = at->ints[k];
+        } else if (im->node->nin > 1 && im->node->in[1][0]) {
+            const OnnxTensor *t = const_in(im, 1, "axes (input 2)");
+            if (!t)
+                return out_bad(im);
+            for (int64_t k = 0; k < t->count && na < ONNX_MAX_RANK; k++)
+                axes[na++] = iget(t, k);
+        }
+        bool h = false, w = false, other = na == 0;
+        for (int k = 0; k < na; k++) {
+            int64_t a = axis_of(axes[k], 4);
+            h = h || a == 2, w = w || a == 3;
+            other = other || (a != 2 && a != 3);
+        }
+        if (!h || !w || other) {
+            issue(im, "%s over axes other than H and W (2, 3) is not supported",
+                  im->node->op);
+            return out_bad(im);
+        }
+        if (!attr_int(im->node, "keepdims", 1)) {
+            Val *o = out_val(im, 0);
+            if (!o)
+                return;
+            layer(im, o, layer_name(im, NULL), avg ? "global_avgpool2d" : "global_maxpool2d",
+                  x->net, "");
+            o->rank = 2;
+            o->dims[0] = 1, o->dims[1] = x->dims[1];
+            return;
+        }
+    }
     Val *o = out_val(im, 0);
     if (!o)
         return;
@@ -2055,7 +2106,8 @@ static const char *const known_ops[] = {
     "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Gemm", "MatMul",
     "Dropout", "Identity", "Pad", "Cast", "Gather", "Unsqueeze", "Squeeze",
     "ConstantOfShape", "Slice", "Transpose", "Sub", "Mul", "Div", "HardSigmoid",
-    "HardSwish", "ConvTranspose", "Resize", "Upsample", "Split", NULL};
+    "HardSwish", "ConvTranspose", "Resize", "Upsample", "Split", "ReduceMean", "ReduceMax",
+    NULL};
 
 static bool known_op(const char *op) {
     for (const char *const *p = known_ops; *p; p++)
@@ -2152,9 +2204,9 @@ static void import_node(Imp *im) {
         return imp_pool(im, false);
     if (strcmp(op, "AveragePool") == 0)
         return imp_pool(im, true);
-    if (strcmp(op, "GlobalAveragePool") == 0)
+    if (strcmp(op, "GlobalAveragePool") == 0 || strcmp(op, "ReduceMean") == 0)
         return imp_global(im, true);
-    if (strcmp(op, "GlobalMaxPool") == 0)
+    if (strcmp(op, "GlobalMaxPool") == 0 || strcmp(op, "ReduceMax") == 0)
         return imp_global(im, false);
     if (strcmp(op, "Flatten") == 0)
         return imp_flatten_op(im);

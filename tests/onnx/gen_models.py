@@ -158,8 +158,9 @@ class Gates(nn.Module):
     """The activations of today's networks and squeeze-and-excitation:
     hardswish (HardSwish from opset 14, before it HardSigmoid and Mul), silu
     (Sigmoid and Mul), hardsigmoid, gelu (Div, Erf, Add, Mul, Mul), a gate
-    of global pooling kept 1x1xC, 1x1 convs and Mul, the same as Add, and a
-    flat global pooling before the classifier."""
+    of global pooling kept 1x1xC, 1x1 convs and Mul, the same as Add (and a
+    ReduceMax that keeps its dimensions), and a flat global pooling before
+    the classifier."""
 
     def __init__(self):
         super().__init__()
@@ -177,7 +178,7 @@ class Gates(nn.Module):
         s = F.adaptive_avg_pool2d(x, 1)
         s = F.hardsigmoid(self.fc2(F.silu(self.fc1(s))))
         x = s * x
-        x = x + self.shift(F.adaptive_max_pool2d(x, 1))
+        x = x + self.shift(F.adaptive_max_pool2d(x, 1)) + torch.amax(x, (2, 3), keepdim=True)
         x = torch.sigmoid(self.gate(x)) * F.gelu(x)
         return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
@@ -189,15 +190,36 @@ def channel_shuffle(x, groups):
     return torch.transpose(x, 1, 2).contiguous().view(n, -1, h, w)
 
 
+class Twice(nn.Module):
+    """Two layers of one module: the second layer's name is made unique."""
+
+    def forward(self, x):
+        return F.relu6(F.relu(x))
+
+
+class Unit(nn.Module):
+    """A module named `block` (a keyword of the language) whose Sequential's
+    children are named block.0 in the export, inside tail.0."""
+
+    def __init__(self):
+        super().__init__()
+        self.block = nn.Sequential(Twice())
+
+    def forward(self, x):
+        return self.block(x)
+
+
 class Shuffle(nn.Module):
     """Channels cut and mixed: chunk and x[:, a:b] (Slice), torch.split with
-    sizes (Split), ShuffleNet's channel shuffle with 2 and 3 groups."""
+    sizes (Split), ShuffleNet's channel shuffle with 2 and 3 groups, and
+    ShuffleNet's x.mean([2, 3]) (ReduceMean) at the end."""
 
     def __init__(self):
         super().__init__()
         self.stem = nn.Conv2d(3, 12, 3, padding=1)
         self.branch = nn.Conv2d(6, 6, 3, padding=1, groups=6)
         self.mix = nn.Conv2d(12, 12, 1)
+        self.tail = nn.Sequential(Unit())
 
     def forward(self, x):
         x = F.relu(self.stem(x))
@@ -205,7 +227,7 @@ class Shuffle(nn.Module):
         x = channel_shuffle(torch.cat([a, F.relu(self.branch(b))], 1), 2)
         p, q, r = torch.split(x, [3, 4, 5], dim=1)
         x = torch.cat([r, p, q + x[:, 8:12]], 1)
-        return self.mix(channel_shuffle(x, 3))
+        return self.tail(self.mix(channel_shuffle(x, 3))).mean([2, 3])
 
 
 class Up(nn.Module):
