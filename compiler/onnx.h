@@ -160,6 +160,15 @@ bool onnx_file(const char *path);
 ** with errno set when the file cannot be read. */
 SourceFile *onnx_source(Program *p, const char *path);
 
+/* --input-shape=H,W,C of every command: the size of an ONNX model's input
+** where the model leaves it symbolic. False when TEXT is not three positive
+** integers. */
+bool onnx_set_input_shape(const char *text);
+
+/* False when --input-shape was given and none of `files` (const char *) is
+** an ONNX model. */
+bool onnx_input_shape_used(const Vec *files);
+
 /* The model's weights as a temporary safetensors file (removed at exit),
 ** NULL if it cannot be read or written. */
 const char *onnx_weights(const char *path);

@@ -2228,6 +2228,13 @@ static void import_node(Imp *im) {
     out_bad(im);
 }
 
+/* Dimension k of a graph input as text: its size, or its symbolic name. */
+static const char *dim_text(Arena *a, const OnnxValue *in, int k) {
+    if (in->dims[k] > 0)
+        return arena_printf(a, "%lld", (long long)in->dims[k]);
+    return in->dim_param[k] && in->dim_param[k][0] ? in->dim_param[k] : "?";
+}
+
 static size_t pow2_above(size_t n) {
     size_t c = 16;
     while (c < n * 2)
@@ -2290,9 +2297,23 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
             d[j] = in->dims[j];
             known = d[j] > 0;
         }
-        if (in->rank == 4 && !known && input_hwc) {
-            d[1] = input_hwc[2], d[2] = input_hwc[0], d[3] = input_hwc[1];
-            known = (in->dims[1] < 0 || in->dims[1] == d[1]);
+        if (in->rank == 4 && input_hwc) {
+            /* --input-shape gives the open dimensions; a fixed one must agree */
+            int64_t want[4] = {1, input_hwc[2], input_hwc[0], input_hwc[1]};
+            known = true;
+            for (int j = 1; j < 4; j++)
+                if (in->dims[j] > 0 && in->dims[j] != want[j])
+                    known = false;
+            if (!known) {
+                im.node = NULL;
+                issue(&im, "input '%s' is (N, %s, %s, %s): --input-shape=%lld,%lld,%lld is "
+                           "another size",
+                      in->name, dim_text(a, in, 1), dim_text(a, in, 2), dim_text(a, in, 3),
+                      (long long)input_hwc[0], (long long)input_hwc[1], (long long)input_hwc[2]);
+                v->kind = V_BAD;
+                continue;
+            }
+            memcpy(d, want, sizeof d);
         }
         for (int j = 1; j < 4 && known; j++)
             if (d[j] > ONNX_DIM_MAX) {
@@ -2308,7 +2329,7 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         }
         if (!known) {
             im.node = NULL;
-            issue(&im, "input '%s' %s; give its size with 'netc import --input-shape=H,W,C'", in->name,
+            issue(&im, "input '%s' %s; give its size with --input-shape=H,W,C", in->name,
                   in->rank == 4 ? "has a dimension that is not fixed"
                   : in->rank < 0 ? "has no shape"
                                  : "is not a 4-D (N, C, H, W) map");
