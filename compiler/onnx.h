@@ -22,6 +22,9 @@ enum {
     ONNX_DOUBLE = 11,
 };
 
+/* The opsets of the default domain netc imports (docs/import.md). */
+enum { ONNX_OPSET_MIN = 11, ONNX_OPSET_MAX = 17 };
+
 /* Ranks beyond this are refused by the reader. */
 enum { ONNX_MAX_RANK = 8 };
 

@@ -2280,6 +2280,16 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
     }
     emit(&im, ".\n# Tensors are channels-last (H, W, C); weights are in PyTorch's layout.\n\n");
     emit(&im, "network %s {\n", network);
+    /* the opsets whose ops are read as docs/import.md describes them: the
+    ** import goes on, so that the other errors are listed too */
+    if (m->opset == 0)
+        issue(&im, "the model declares no opset of the default ONNX domain; netc reads "
+                   "opsets %d to %d",
+              ONNX_OPSET_MIN, ONNX_OPSET_MAX);
+    else if (m->opset < ONNX_OPSET_MIN || m->opset > ONNX_OPSET_MAX)
+        issue(&im, "the model uses opset %lld; netc reads opsets %d to %d (export it again "
+                   "with an opset_version among them)",
+              (long long)m->opset, ONNX_OPSET_MIN, ONNX_OPSET_MAX);
     int ninputs = 0;
     for (int k = 0; k < m->ninput; k++) {
         const OnnxValue *in = &m->input[k];

@@ -373,6 +373,17 @@ def main():
         export(f"up-{opset}", Up(), (3, 4, 5), opset)
     torch.manual_seed(0)
     export("unsupported-13", Unsupported(), (3, 8, 8), 13)
+    # opsets netc does not read: 10 from PyTorch, 18 the opset-13 model
+    # relabelled (this PyTorch exports up to 17); only the .onnx is kept
+    torch.manual_seed(0)
+    torch.onnx.export(Tiny(False).eval(), torch.randn(1, 3, 12, 12),
+                      os.path.join(MODELS, "opset-10.onnx"), opset_version=10,
+                      input_names=["input"], output_names=["output"])
+    m = onnx.load(os.path.join(MODELS, "tiny-13.onnx"))
+    for o in m.opset_import:
+        if o.domain in ("", "ai.onnx"):
+            o.version = 18
+    onnx.save(m, os.path.join(MODELS, "opset-18.onnx"))
     hostile()
 
 

@@ -129,6 +129,16 @@ check(r.returncode == 2 and r.stderr.startswith(
       "netc: error: --input-shape takes the input's size H,W,C, three positive integers, saw "
       "'12,12'\n"), f"--input-shape=12,12: {r.stderr}")
 
+# opsets outside 11 to 17: an error, and the import goes on to list the rest
+for opset in (10, 18):
+    r = run([NETC, "import", f"models/opset-{opset}.onnx", "-o", os.path.join(work, "o.net")])
+    check(r.returncode == 1 and r.stderr == (
+        f"models/opset-{opset}.onnx: error: the model uses opset {opset}; netc reads opsets 11 "
+        "to 17 (export it again with an opset_version among them) [import]\n"
+        f"models/opset-{opset}.onnx: 1 error, nothing written\n"),
+        f"opset {opset}: {r.returncode} {r.stderr}")
+    check(not os.path.exists(os.path.join(work, "o.net")), f"opset {opset}: a .net was written")
+
 # every unsupported node in one run, nothing written
 net = os.path.join(work, "u.net")
 r = run([NETC, "import", "models/unsupported-13.onnx", "-o", net])
