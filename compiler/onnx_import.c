@@ -53,6 +53,18 @@ typedef struct Val {
     int uses;       /* nodes reading it */
 } Val;
 
+/* Who makes and who reads an ONNX value, found once before the walk, so
+** that looking ahead (patterns, keepdims, a MatMul's bias) costs no scan of
+** the graph. */
+typedef struct Use {
+    const char *key;  /* the value's name; NULL: free slot */
+    int producer;     /* the last node that outputs it, -1: none */
+    int readers;      /* distinct nodes that read it */
+    int first;        /* the first of them, -1: none */
+    bool output;      /* a graph output */
+    bool map_reader;  /* a reader takes a map only (Conv, Mul, ...) */
+} Use;
+
 typedef struct Imp {
     Arena *a;
     const OnnxModel *m;
@@ -67,6 +79,8 @@ typedef struct Imp {
     bool *skip;           /* per node: folded into a layer made at an earlier node */
     const char *what;     /* a layer made of several nodes: its netc op, which names it
                           ** where the nodes have no module path */
+    Use *use;             /* open addressing on key */
+    size_t ucap;
 } Imp;
 
 static uint64_t hash(const char *s) {
@@ -74,6 +88,65 @@ static uint64_t hash(const char *s) {
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
+}
+
+static Use *use_of(Imp *im, const char *key, bool make) {
+    size_t k = hash(key) & (im->ucap - 1);
+    while (im->use[k].key) {
+        if (strcmp(im->use[k].key, key) == 0)
+            return &im->use[k];
+        k = (k + 1) & (im->ucap - 1);
+    }
+    if (!make)
+        return NULL;
+    im->use[k] = (Use){.key = key, .producer = -1, .first = -1};
+    return &im->use[k];
+}
+
+/* Fills im->use from the graph. */
+static void find_uses(Imp *im) {
+    static const char *const map_ops[] = {"Conv", "ConvTranspose", "Mul", "Add", "Resize",
+                                          "Upsample", NULL};
+    size_t n = (size_t)im->m->noutput;
+    for (int k = 0; k < im->m->nnode; k++)
+        n += (size_t)im->m->node[k].nin + (size_t)im->m->node[k].nout;
+    im->ucap = 16;
+    while (im->ucap < n * 2)
+        im->ucap *= 2;
+    im->use = arena_alloc(im->a, im->ucap * sizeof *im->use);
+    memset(im->use, 0, im->ucap * sizeof *im->use);
+    for (int k = 0; k < im->m->nnode; k++) {
+        const OnnxNode *nd = &im->m->node[k];
+        bool map = false;
+        for (const char *const *r = map_ops; *r && !map; r++)
+            map = strcmp(*r, nd->op) == 0;
+        for (int j = 0; j < nd->nout; j++)
+            if (nd->out[j][0])
+                use_of(im, nd->out[j], true)->producer = k;
+        for (int j = 0; j < nd->nin; j++) {
+            if (!nd->in[j][0])
+                continue;
+            Use *u = use_of(im, nd->in[j], true);
+            bool again = false; /* Mul(x, x): one reader */
+            for (int i = 0; i < j; i++)
+                again = again || strcmp(nd->in[i], nd->in[j]) == 0;
+            if (!again) {
+                u->readers++;
+                if (u->first < 0)
+                    u->first = k;
+            }
+            u->map_reader = u->map_reader || map;
+        }
+    }
+    for (int k = 0; k < im->m->noutput; k++)
+        use_of(im, im->m->output[k].name, true)->output = true;
+}
+
+/* The one node after `from` that reads `name`, or -1: none, several, one
+** before it, or a graph output reads it too. */
+static int sole_reader(Imp *im, int from, const char *name) {
+    const Use *u = use_of(im, name, false);
+    return u && !u->output && u->readers == 1 && u->first > from ? u->first : -1;
 }
 
 static Val *lookup(Imp *im, const char *key, bool make) {
@@ -1000,16 +1073,8 @@ static void imp_global(Imp *im, bool avg) {
         return;
     /* keepdims=true (a 1×1×C map) when a reader takes a map: a 1×1 conv or
     ** the gate of a squeeze-and-excitation; else the flat (C) */
-    static const char *const map_readers[] = {"Conv", "ConvTranspose", "Mul", "Add", "Resize",
-                                              "Upsample", NULL};
-    bool keep = false;
-    for (int k = im->node->index + 1; k < im->m->nnode && !keep; k++) {
-        const OnnxNode *n = &im->m->node[k];
-        for (int j = 0; j < n->nin && !keep; j++)
-            if (strcmp(n->in[j], o->key) == 0)
-                for (const char *const *r = map_readers; *r; r++)
-                    keep = keep || strcmp(*r, n->op) == 0;
-    }
+    const Use *u = use_of(im, o->key, false);
+    bool keep = u && u->map_reader;
     layer(im, o, layer_name(im, NULL), avg ? "global_avgpool2d" : "global_maxpool2d", x->net,
           keep ? "keepdims=true" : "");
     o->rank = 4;
@@ -1287,24 +1352,14 @@ static void imp_matmul(Imp *im) {
         return;
     const OnnxTensor *bias = NULL;
     const char *mm_out = im->node->out[0];
-    for (int k = im->node->index + 1; k < im->m->nnode; k++) {
-        const OnnxNode *n = &im->m->node[k];
-        bool reads = false;
-        for (int j = 0; j < n->nin; j++)
-            reads = reads || strcmp(n->in[j], mm_out) == 0;
-        if (!reads)
-            continue;
-        if (*fused >= 0 || strcmp(n->op, "Add") != 0 || n->nin != 2) {
-            *fused = -1, bias = NULL;
-            break;
-        }
+    int k = sole_reader(im, im->node->index, mm_out);
+    const OnnxNode *n = k >= 0 ? &im->m->node[k] : NULL;
+    if (n && strcmp(n->op, "Add") == 0 && !n->domain[0] && n->nin == 2 && n->nout >= 1 &&
+        n->out[0][0]) {
         const char *other = strcmp(n->in[0], mm_out) == 0 ? n->in[1] : n->in[0];
         Val *b = lookup(im, other, false);
-        if (!b || b->kind != V_CONST || !b->t->f || n->nout < 1) {
-            *fused = -1;
-            break;
-        }
-        *fused = k, bias = b->t;
+        if (b && b->kind == V_CONST && b->t->f)
+            *fused = k, bias = b->t;
     }
     dense(im, x, w, false, 1, bias, 1, o);
     if (*fused >= 0)
@@ -1503,26 +1558,6 @@ static bool dims_ok(Imp *im, Val *o) {
 ** the last one is the layer's.
 */
 
-/* The one node after `from` that reads `name`, or -1: none, several, or a
-** graph output reads it too. */
-static int sole_reader(Imp *im, int from, const char *name) {
-    for (int k = 0; k < im->m->noutput; k++)
-        if (strcmp(im->m->output[k].name, name) == 0)
-            return -1;
-    int found = -1;
-    for (int k = from + 1; k < im->m->nnode; k++) {
-        const OnnxNode *n = &im->m->node[k];
-        for (int j = 0; j < n->nin; j++) {
-            if (strcmp(n->in[j], name) != 0)
-                continue;
-            if (found >= 0 && found != k)
-                return -1;
-            found = k;
-        }
-    }
-    return found;
-}
-
 /* Node `r` when it is a default-domain `op` of two inputs, one of them
 ** `name`: the other input; NULL otherwise. */
 static const char *other_operand(Imp *im, int r, const char *op, const char *name) {
@@ -1547,13 +1582,11 @@ static bool const_is(Imp *im, const char *name, double v) {
     if (c && c->kind == V_CONST) {
         t = c->t;
     } else {
-        for (int k = 0; k < im->m->nnode && !t; k++) {
-            const OnnxNode *n = &im->m->node[k];
-            if (strcmp(n->op, "Constant") == 0 && n->nout == 1 &&
-                strcmp(n->out[0], name) == 0 && n->nattr == 1 &&
-                strcmp(n->attr[0].name, "value") == 0 && n->attr[0].type == ONNX_ATTR_TENSOR)
-                t = n->attr[0].t;
-        }
+        const Use *u = use_of(im, name, false);
+        const OnnxNode *n = u && u->producer >= 0 ? &im->m->node[u->producer] : NULL;
+        if (n && strcmp(n->op, "Constant") == 0 && n->nout == 1 && n->nattr == 1 &&
+            strcmp(n->attr[0].name, "value") == 0 && n->attr[0].type == ONNX_ATTR_TENSOR)
+            t = n->attr[0].t;
     }
     return t && t->count == 1 && (t->f || t->i) && fabs(cget(t, 0) - v) <= 1e-6 * fabs(v);
 }
@@ -2265,6 +2298,7 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         out->node_labels[k] = n->name[0] ? arena_printf(a, "node '%s' (%s)", n->name, n->op)
                                          : arena_printf(a, "node #%d (%s)", k, n->op);
     }
+    find_uses(&im);
     for (int k = 0; k < m->ninit; k++) {
         Val *v = lookup(&im, m->init[k].name, true);
         v->kind = V_CONST;
