@@ -1601,13 +1601,49 @@ typedef struct Pattern {
     const char *op; /* the netc layer */
     const char *attrs;
     int n;          /* nodes in it, the current one first */
-    int node[5];
+    int node[9];
 } Pattern;
+
+/* One node of a pattern after the first: its op and its other operand. */
+typedef struct Step {
+    const char *op;
+    enum { S_UNARY, S_X, S_CONST } other; /* none, the pattern's input, a constant v */
+    double v;
+} Step;
+
+/* Appends to p the nodes of `steps`, each the sole reader of the one before,
+** from the current node; x is the pattern's input. */
+static bool chain(Imp *im, const char *x, const Step *steps, int nsteps, Pattern *p) {
+    const char *prev = im->node->out[0];
+    int at = im->node->index;
+    for (int k = 0; k < nsteps; k++) {
+        const Step *st = &steps[k];
+        int r = sole_reader(im, at, prev);
+        if (r < 0)
+            return false;
+        const OnnxNode *n = &im->m->node[r];
+        if (st->other == S_UNARY) {
+            if (strcmp(n->op, st->op) != 0 || n->domain[0] || n->nin != 1 || n->nout != 1 ||
+                !n->out[0][0])
+                return false;
+        } else {
+            const char *o = other_operand(im, r, st->op, prev);
+            if (!o || (st->other == S_X ? strcmp(o, x) != 0 : !const_is(im, o, st->v)))
+                return false;
+        }
+        p->node[p->n++] = r;
+        prev = n->out[0];
+        at = r;
+    }
+    return true;
+}
 
 /* The pattern that starts at the current node, if any:
 **   Sigmoid(x) -> Mul(x, .)                          silu
 **   HardSigmoid(x) (PyTorch's) -> Mul(x, .)          hardswish
 **   Div(x, √2) -> Erf -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5)   gelu
+**   Mul(x, x) -> Mul(x, .) -> Mul(., 0.044715) -> Add(x, .) -> Mul(., √(2/π))
+**     -> Tanh -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5)  gelu(approximate=tanh)
 ** (Mul and Add with their operands in either order). */
 static bool match_pattern(Imp *im, Pattern *p) {
     const OnnxNode *n = im->node;
@@ -1628,28 +1664,20 @@ static bool match_pattern(Imp *im, Pattern *p) {
         return true;
     }
     if (strcmp(n->op, "Div") == 0 && n->nin == 2 && const_is(im, n->in[1], sqrt(2.0))) {
-        int erf = sole_reader(im, n->index, n->out[0]);
-        const OnnxNode *e = erf >= 0 ? &im->m->node[erf] : NULL;
-        if (!e || strcmp(e->op, "Erf") != 0 || e->domain[0] || e->nin != 1 || e->nout != 1)
-            return false;
-        int add = sole_reader(im, erf, e->out[0]);
-        const char *one = other_operand(im, add, "Add", e->out[0]);
-        if (!one || !const_is(im, one, 1.0))
-            return false;
-        const char *add_out = im->m->node[add].out[0];
-        int mul = sole_reader(im, add, add_out);
-        const char *o = other_operand(im, mul, "Mul", add_out);
-        if (!o || strcmp(o, x) != 0)
-            return false;
-        const char *mul_out = im->m->node[mul].out[0];
-        int half = sole_reader(im, mul, mul_out);
-        const char *h = other_operand(im, half, "Mul", mul_out);
-        if (!h || !const_is(im, h, 0.5))
-            return false;
+        static const Step erf[] = {{"Erf", S_UNARY, 0}, {"Add", S_CONST, 1},
+                                   {"Mul", S_X, 0}, {"Mul", S_CONST, 0.5}};
         p->op = "gelu";
-        p->node[1] = erf, p->node[2] = add, p->node[3] = mul, p->node[4] = half;
-        p->n = 5;
-        return true;
+        return chain(im, x, erf, 4, p);
+    }
+    if (strcmp(n->op, "Mul") == 0 && n->nin == 2 && strcmp(n->in[1], x) == 0) {
+        static const Step tanh_form[] = {
+            {"Mul", S_X, 0},        {"Mul", S_CONST, 0.044715},
+            {"Add", S_X, 0},        {"Mul", S_CONST, 0.7978845608028654}, /* √(2/π) */
+            {"Tanh", S_UNARY, 0},   {"Add", S_CONST, 1},
+            {"Mul", S_X, 0},        {"Mul", S_CONST, 0.5}};
+        p->op = "gelu";
+        p->attrs = "approximate=tanh";
+        return chain(im, x, tanh_form, 8, p);
     }
     return false;
 }
@@ -1989,10 +2017,10 @@ static void imp_resize(Imp *im) {
         return out_bad(im);
     }
     if (!attrs) {
-        issue(im, "%s with coordinate_transformation_mode '%s'%s%s is not supported: netc "
-                  "has PyTorch's nearest and bilinear upsampling (docs/import.md)",
-              mode, coord, strcmp(mode, "nearest") == 0 ? " and nearest_mode " : "",
-              strcmp(mode, "nearest") == 0 ? nearest : "");
+        bool nn = strcmp(mode, "nearest") == 0;
+        issue(im, "mode '%s' with coordinate_transformation_mode '%s'%s%s%s is not supported: "
+                  "netc has PyTorch's nearest and bilinear upsampling (docs/import.md)",
+              mode, coord, nn ? " and nearest_mode '" : "", nn ? nearest : "", nn ? "'" : "");
         return out_bad(im);
     }
     /* the scales: Upsample's input 2; Resize's input 3, else its sizes, input 4 */
@@ -2048,7 +2076,12 @@ static void imp_resize(Imp *im) {
 ** b ≥ e are padding=b and output_padding + (b − e). */
 static void imp_conv_transpose(Imp *im) {
     static const char *const ok[] = {"kernel_shape", "strides", "pads", "dilations", "group",
-                                     "output_padding", "auto_pad", NULL};
+                                     "output_padding", "output_shape", "auto_pad", NULL};
+    if (attr(im->node, "output_shape")) {
+        issue(im, "output_shape is not supported: netc takes pads and output_padding (as "
+                  "PyTorch exports them)");
+        return out_bad(im);
+    }
     Val *x = tensor_in(im, 0);
     const OnnxTensor *w = const_in(im, 1, "the weight (input 2)");
     bool has_b = im->node->nin > 2 && im->node->in[2][0];

@@ -157,7 +157,8 @@ class Ops(nn.Module):
 class Gates(nn.Module):
     """The activations of today's networks and squeeze-and-excitation:
     hardswish (HardSwish from opset 14, before it HardSigmoid and Mul), silu
-    (Sigmoid and Mul), hardsigmoid, gelu (Div, Erf, Add, Mul, Mul), a gate
+    (Sigmoid and Mul), hardsigmoid, gelu (Div, Erf, Add, Mul, Mul) and its
+    tanh form (Mul, Mul, Mul, Add, Mul, Tanh, Add, Mul, Mul), a gate
     of global pooling kept 1x1xC, 1x1 convs and Mul, the same as Add (and a
     ReduceMax that keeps its dimensions), and a flat global pooling before
     the classifier."""
@@ -174,7 +175,7 @@ class Gates(nn.Module):
 
     def forward(self, x):
         x = F.hardswish(self.bn(self.stem(x)))
-        x = F.silu(x) + F.gelu(x)
+        x = F.silu(x) + F.gelu(x) + F.gelu(x, approximate="tanh")
         s = F.adaptive_avg_pool2d(x, 1)
         s = F.hardsigmoid(self.fc2(F.silu(self.fc1(s))))
         x = s * x
@@ -269,6 +270,50 @@ class Unsupported(nn.Module):
         d = F.pad(y[:, :, 1:], (0, 0, 1, 0))                    # Slice of the rows
         e = y * 2.0                                             # Mul by a constant
         return self.fc(torch.flatten(torch.cat([a, b, c, d, e], 1), 1))
+
+
+def unsupported_variants():
+    """models/unsupported-ops-13.onnx, written with onnx.helper: nodes of
+    ops netc imports, each with an attribute or an operand it cannot
+    express; every one must be one error, in one run."""
+    f = TensorProto.FLOAT
+    x = helper.make_tensor_value_info("x", f, [1, 4, 8, 8])
+    rng = np.random.default_rng(0)
+    inits = [
+        helper.make_tensor("w", f, [4, 2, 3, 3], rng.standard_normal(72).astype(np.float32)),
+        helper.make_tensor("wc", f, [4, 4, 3, 3], rng.standard_normal(144).astype(np.float32)),
+        helper.make_tensor("scales", f, [4], [1, 1, 2, 2]),
+        helper.make_tensor("starts", TensorProto.INT64, [1], [0]),
+        helper.make_tensor("ends", TensorProto.INT64, [1], [4]),
+        helper.make_tensor("axes", TensorProto.INT64, [1], [1]),
+        helper.make_tensor("steps", TensorProto.INT64, [1], [2]),
+        helper.make_tensor("shape5", TensorProto.INT64, [5], [1, 2, 2, 8, 8]),
+    ]
+    N = helper.make_node
+    nodes = [
+        N("HardSigmoid", ["x"], ["hs"], name="keras_hardsigmoid", alpha=0.2),
+        N("Resize", ["x", "", "scales"], ["r1"], name="cubic", mode="cubic"),
+        N("Resize", ["x", "", "scales"], ["r2"], name="nearest_corners", mode="nearest",
+          coordinate_transformation_mode="align_corners"),
+        N("Resize", ["x", "", "scales"], ["r3"], name="linear_asymmetric", mode="linear",
+          coordinate_transformation_mode="asymmetric"),
+        N("ConvTranspose", ["x", "w"], ["t1"], name="pads_at_end", pads=[0, 0, 1, 1]),
+        N("ConvTranspose", ["x", "w"], ["t2"], name="output_shape", output_shape=[10, 10]),
+        N("Split", ["x"], ["s1", "s2"], name="split_rows", axis=2),
+        N("Slice", ["x", "starts", "ends", "axes", "steps"], ["sl"], name="every_other"),
+        N("Transpose", ["x"], ["tr"], name="swap_hw", perm=[0, 1, 3, 2]),
+        N("Conv", ["x", "wc"], ["c"], name="conv", strides=[2, 2], pads=[1, 1, 1, 1]),
+        N("Add", ["x", "c"], ["a"], name="add_sizes"),
+        N("ReduceMean", ["x"], ["rm"], name="mean_channels", axes=[1]),
+        N("Reshape", ["x", "shape5"], ["g"], name="groups"),
+        N("Relu", ["g"], ["gr"], name="relu_of_groups"),
+    ]
+    outs = ["hs", "r1", "r2", "r3", "t1", "t2", "s1", "s2", "sl", "tr", "a", "rm", "gr"]
+    g = helper.make_graph(nodes, "unsupported_ops", [x],
+                          [helper.make_tensor_value_info(o, f, None) for o in outs], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="onnx.helper")
+    onnx.save(m, os.path.join(MODELS, "unsupported-ops-13.onnx"))
 
 
 def hostile():
@@ -384,6 +429,7 @@ def main():
         if o.domain in ("", "ai.onnx"):
             o.version = 18
     onnx.save(m, os.path.join(MODELS, "opset-18.onnx"))
+    unsupported_variants()
     hostile()
 
 

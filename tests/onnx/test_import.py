@@ -139,6 +139,12 @@ for opset in (10, 18):
         f"opset {opset}: {r.returncode} {r.stderr}")
     check(not os.path.exists(os.path.join(work, "o.net")), f"opset {opset}: a .net was written")
 
+# nodes of ops netc has, with what it cannot express: one error each
+r = run([NETC, "import", "models/unsupported-ops-13.onnx", "-o", os.path.join(work, "v.net")])
+with open(os.path.join(HERE, "expected", "unsupported-ops-13.stderr")) as f:
+    check(r.returncode == 1 and r.stderr == f.read(),
+          f"unsupported-ops-13: exit {r.returncode}, stderr differs:\n" + r.stderr)
+
 # every unsupported node in one run, nothing written
 net = os.path.join(work, "u.net")
 r = run([NETC, "import", "models/unsupported-13.onnx", "-o", net])
