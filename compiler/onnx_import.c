@@ -2016,6 +2016,12 @@ static void imp_resize(Imp *im) {
         issue(im, "mode '%s' is not supported: netc upsamples with nearest and bilinear", mode);
         return out_bad(im);
     }
+    if (!attrs && upsample) {
+        issue(im, "Upsample with mode '%s' is not supported: its coordinates are not those of "
+                  "PyTorch's bilinear upsampling; netc imports Upsample nearest",
+              mode);
+        return out_bad(im);
+    }
     if (!attrs) {
         bool nn = strcmp(mode, "nearest") == 0;
         issue(im, "mode '%s' with coordinate_transformation_mode '%s'%s%s%s is not supported: "

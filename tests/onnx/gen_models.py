@@ -297,6 +297,7 @@ def unsupported_variants():
           coordinate_transformation_mode="align_corners"),
         N("Resize", ["x", "", "scales"], ["r3"], name="linear_asymmetric", mode="linear",
           coordinate_transformation_mode="asymmetric"),
+        N("Upsample", ["x", "scales"], ["u"], name="upsample_linear", mode="linear"),
         N("ConvTranspose", ["x", "w"], ["t1"], name="pads_at_end", pads=[0, 0, 1, 1]),
         N("ConvTranspose", ["x", "w"], ["t2"], name="output_shape", output_shape=[10, 10]),
         N("Split", ["x"], ["s1", "s2"], name="split_rows", axis=2),
@@ -308,12 +309,37 @@ def unsupported_variants():
         N("Reshape", ["x", "shape5"], ["g"], name="groups"),
         N("Relu", ["g"], ["gr"], name="relu_of_groups"),
     ]
-    outs = ["hs", "r1", "r2", "r3", "t1", "t2", "s1", "s2", "sl", "tr", "a", "rm", "gr"]
+    outs = ["hs", "r1", "r2", "r3", "u", "t1", "t2", "s1", "s2", "sl", "tr", "a", "rm", "gr"]
     g = helper.make_graph(nodes, "unsupported_ops", [x],
                           [helper.make_tensor_value_info(o, f, None) for o in outs], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)],
                           producer_name="onnx.helper")
     onnx.save(m, os.path.join(MODELS, "unsupported-ops-13.onnx"))
+
+
+def upsample():
+    """models/upsample-13.onnx, written with onnx.helper: the Upsample op
+    (nearest, scales (2, 3)) that exporters wrote before Resize, against
+    PyTorch's nearest interpolation."""
+    f = TensorProto.FLOAT
+    g = helper.make_graph(
+        [helper.make_node("Upsample", ["x", "scales"], ["y"], name="up", mode="nearest"),
+         helper.make_node("Relu", ["y"], ["z"], name="relu")],
+        "upsample", [helper.make_tensor_value_info("x", f, [1, 3, 4, 5])],
+        [helper.make_tensor_value_info("z", f, [1, 3, 8, 15])],
+        [helper.make_tensor("scales", f, [4], [1, 1, 2, 3])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="onnx.helper")
+    onnx.save(m, os.path.join(MODELS, "upsample-13.onnx"))
+    torch.manual_seed(0)
+    x = torch.randn(1, 3, 4, 5)
+    y = F.relu(F.interpolate(x, scale_factor=(2, 3), mode="nearest"))[0]
+    np.save(os.path.join(MODELS, "upsample-13.input.npy"),
+            x[0].permute(1, 2, 0).contiguous().numpy().astype(np.float32))
+    np.save(os.path.join(MODELS, "upsample-13.torch.npy"),
+            y.permute(1, 2, 0).contiguous().reshape(-1).numpy().astype(np.float32))
+    with open(os.path.join(MODELS, "upsample-13.counts"), "w") as fp:
+        fp.write("params 0\nmacs 0\n")
 
 
 def hostile():
@@ -430,6 +456,7 @@ def main():
             o.version = 18
     onnx.save(m, os.path.join(MODELS, "opset-18.onnx"))
     unsupported_variants()
+    upsample()
     hostile()
 
 

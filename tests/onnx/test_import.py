@@ -49,7 +49,8 @@ work = tempfile.mkdtemp(prefix="netc-onnx-")
 # tiny-hw-13 has symbolic H and W: it needs --input-shape
 EXTRA = {"tiny-hw-13": ["--input-shape=12,12,3"]}
 NEW_OPS = [f"{m}-{opset}" for m in ("gates", "shuffle", "up") for opset in (11, 13, 17)]
-for name in ["tiny-13", "tiny-11", "tiny-batch-11", "tiny-hw-13", "ops-13", "ops-17", *NEW_OPS]:
+for name in ["tiny-13", "tiny-11", "tiny-batch-11", "tiny-hw-13", "ops-13", "ops-17", *NEW_OPS,
+             "upsample-13"]:
     net = os.path.join(work, name + ".net")
     st = os.path.join(work, name + ".safetensors")
     r = run([NETC, "import", f"models/{name}.onnx", "-o", net, "--weights", st,
