@@ -232,7 +232,7 @@ class Shuffle(nn.Module):
 
 
 class Up(nn.Module):
-    """Upsampling: nearest (whole scales, not the same on both axes),
+    """Upsampling: nearest (to a size, twice and four times the input),
     bilinear with and without align_corners, transposed convolutions with
     stride, padding, output_padding, dilation and groups."""
 
@@ -246,7 +246,7 @@ class Up(nn.Module):
 
     def forward(self, x):
         x = F.relu(self.stem(x))
-        a = F.interpolate(x, scale_factor=(2, 4), mode="nearest")
+        a = F.interpolate(x, size=(8, 20), mode="nearest")  # sizes, not scales
         a = F.interpolate(a, scale_factor=(4, 2), mode="bilinear", align_corners=True)
         x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
         x = F.relu(self.up2(self.up1(x))) + a
