@@ -58,6 +58,7 @@ static const char *usage_text =
     "  --network NAME          the network to use, where a file holds several\n"
     "  --color=auto|always|never   colour diagnostics (auto: on a terminal)\n"
     "  --error-limit=N         show at most N errors per file (default 20, 0: all)\n"
+    "  --input-shape=H,W,C     an ONNX model's input size, where the model leaves it open\n"
     "  --version               print netc's version\n"
     "\n"
     "FILE may be - for standard input. Exit status: 0 success (warnings allowed),\n"
@@ -380,6 +381,10 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
             if (!*v || *end || errno || n < 0 || n > INT32_MAX)
                 return usage_error("--error-limit takes a count of errors (0 for no limit), saw '%s'", v);
             o->warn.error_limit = n ? (int)n : -1;
+        } else if ((v = flag_value(argc, argv, &i, "--input-shape"))) {
+            if (!onnx_set_input_shape(v))
+                return usage_error("--input-shape takes the input's size H,W,C, three positive "
+                                   "integers, saw '%s'", v);
         } else if ((v = flag_value(argc, argv, &i, "--color"))) {
             if (strcmp(v, "auto") == 0)
                 o->color = -1;
@@ -862,6 +867,9 @@ int main(int argc, char **argv) {
     status = parse_args(&o, &arena, argc, argv, 2);
     if (status == 0 && o.files.len == 0)
         status = usage_error("%s needs a file", cmd);
+    if (status == 0 && !onnx_input_shape_used(&o.files))
+        status = usage_error("--input-shape is for an ONNX model; '%s' is a .net file, whose "
+                             "input declares its shape", o.files.data[0]);
     /* an ONNX model carries its weights (onnx_cli.c) */
     if (status == 0 && !o.build.weights && !o.have_seed && onnx_file(o.files.data[0]) &&
         (strcmp(cmd, "build") == 0 || strcmp(cmd, "run") == 0))

@@ -22,6 +22,9 @@ enum {
     ONNX_DOUBLE = 11,
 };
 
+/* The opsets of the default domain netc imports (docs/import.md). */
+enum { ONNX_OPSET_MIN = 11, ONNX_OPSET_MAX = 17 };
+
 /* Ranks beyond this are refused by the reader. */
 enum { ONNX_MAX_RANK = 8 };
 
@@ -159,6 +162,15 @@ bool onnx_file(const char *path);
 ** diagnostics naming nodes; import errors are reported to p->diags. NULL
 ** with errno set when the file cannot be read. */
 SourceFile *onnx_source(Program *p, const char *path);
+
+/* --input-shape=H,W,C of every command: the size of an ONNX model's input
+** where the model leaves it symbolic. False when TEXT is not three positive
+** integers. */
+bool onnx_set_input_shape(const char *text);
+
+/* False when --input-shape was given and none of `files` (const char *) is
+** an ONNX model. */
+bool onnx_input_shape_used(const Vec *files);
 
 /* The model's weights as a temporary safetensors file (removed at exit),
 ** NULL if it cannot be read or written. */

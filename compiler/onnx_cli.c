@@ -64,6 +64,32 @@ void onnx_print_issue(const char *file, const OnnxIssue *is) {
                 is->msg);
 }
 
+/* --input-shape, as every command takes it */
+static int64_t input_hwc[3];
+static bool have_input_shape;
+
+static bool parse_shape(const char *text, int64_t *hwc) {
+    long long h, w, c;
+    char tail;
+    if (sscanf(text, "%lld,%lld,%lld%c", &h, &w, &c, &tail) != 3 || h < 1 || w < 1 || c < 1)
+        return false;
+    hwc[0] = h, hwc[1] = w, hwc[2] = c;
+    return true;
+}
+
+bool onnx_set_input_shape(const char *text) {
+    return have_input_shape = parse_shape(text, input_hwc);
+}
+
+bool onnx_input_shape_used(const Vec *files) {
+    if (!have_input_shape)
+        return true;
+    for (int k = 0; k < files->len; k++)
+        if (onnx_file(files->data[k]))
+            return true;
+    return false;
+}
+
 int onnx_main_import(int argc, char **argv) {
     const char *model = NULL, *out = NULL, *weights = NULL, *network = NULL, *shape = NULL;
     long limit = ERROR_LIMIT_DEFAULT;
@@ -106,13 +132,8 @@ int onnx_main_import(int argc, char **argv) {
     if (!model)
         return usage("%s", "import needs a model file");
     int64_t hwc[3];
-    if (shape) {
-        long long h, w, c;
-        char tail;
-        if (sscanf(shape, "%lld,%lld,%lld%c", &h, &w, &c, &tail) != 3 || h < 1 || w < 1 || c < 1)
-            return usage("--input-shape must be three positive integers H,W,C, saw '%s'", shape);
-        hwc[0] = h, hwc[1] = w, hwc[2] = c;
-    }
+    if (shape && !parse_shape(shape, hwc))
+        return usage("--input-shape must be three positive integers H,W,C, saw '%s'", shape);
     if (!onnx_available()) {
         fprintf(stderr, "netc: error: ONNX support is not in this build of netc (it needs "
                         "protobuf-c and onnx.proto when netc is configured)\n");
@@ -239,7 +260,7 @@ static Loaded *load_model(const char *path) {
     if (l->read_ok) {
         const char *slash = strrchr(path, '/');
         l->imported = onnx_import(&l->arena, &m, net_name(&l->arena, slash ? slash + 1 : path),
-                                  NULL, &l->im);
+                                  have_input_shape ? input_hwc : NULL, &l->im);
     }
     return loaded = l;
 }

@@ -42,12 +42,28 @@ typedef struct Val {
     const char *key; /* the ONNX value name; NULL: free slot */
     VKind kind;
     const char *net; /* V_TENSOR: the netc tensor's name */
-    int rank;        /* V_TENSOR: 4, (1, C, H, W); 2, (1, n) */
-    int64_t dims[4];
+    int rank;        /* V_TENSOR: 4, (1, C, H, W); 2, (1, n); 5, a grouped view */
+    int64_t dims[5];
     bool flat_net;  /* rank 4, H = W = 1, and the netc tensor is flat (n) */
+    /* rank 5: (1, A, B, H, W), a Reshape of the map (1, C, H, W) into groups
+    ** of channels (no layer yet); `swapped` after a Transpose of A and B: a
+    ** Reshape back to 4-D is then channel_shuffle(groups=B) */
+    bool swapped;
     OnnxTensor *t;  /* V_CONST */
     int uses;       /* nodes reading it */
 } Val;
+
+/* Who makes and who reads an ONNX value, found once before the walk, so
+** that looking ahead (patterns, keepdims, a MatMul's bias) costs no scan of
+** the graph. */
+typedef struct Use {
+    const char *key;  /* the value's name; NULL: free slot */
+    int producer;     /* the last node that outputs it, -1: none */
+    int readers;      /* distinct nodes that read it */
+    int first;        /* the first of them, -1: none */
+    bool output;      /* a graph output */
+    bool map_reader;  /* a reader takes a map only (Conv, Mul, ...) */
+} Use;
 
 typedef struct Imp {
     Arena *a;
@@ -60,6 +76,11 @@ typedef struct Imp {
     size_t ncap;
     const OnnxNode *node; /* being imported */
     int line;             /* lines of out->net so far */
+    bool *skip;           /* per node: folded into a layer made at an earlier node */
+    const char *what;     /* a layer made of several nodes: its netc op, which names it
+                          ** where the nodes have no module path */
+    Use *use;             /* open addressing on key */
+    size_t ucap;
 } Imp;
 
 static uint64_t hash(const char *s) {
@@ -67,6 +88,65 @@ static uint64_t hash(const char *s) {
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
+}
+
+static Use *use_of(Imp *im, const char *key, bool make) {
+    size_t k = hash(key) & (im->ucap - 1);
+    while (im->use[k].key) {
+        if (strcmp(im->use[k].key, key) == 0)
+            return &im->use[k];
+        k = (k + 1) & (im->ucap - 1);
+    }
+    if (!make)
+        return NULL;
+    im->use[k] = (Use){.key = key, .producer = -1, .first = -1};
+    return &im->use[k];
+}
+
+/* Fills im->use from the graph. */
+static void find_uses(Imp *im) {
+    static const char *const map_ops[] = {"Conv", "ConvTranspose", "Mul", "Add", "Resize",
+                                          "Upsample", NULL};
+    size_t n = (size_t)im->m->noutput;
+    for (int k = 0; k < im->m->nnode; k++)
+        n += (size_t)im->m->node[k].nin + (size_t)im->m->node[k].nout;
+    im->ucap = 16;
+    while (im->ucap < n * 2)
+        im->ucap *= 2;
+    im->use = arena_alloc(im->a, im->ucap * sizeof *im->use);
+    memset(im->use, 0, im->ucap * sizeof *im->use);
+    for (int k = 0; k < im->m->nnode; k++) {
+        const OnnxNode *nd = &im->m->node[k];
+        bool map = false;
+        for (const char *const *r = map_ops; *r && !map; r++)
+            map = strcmp(*r, nd->op) == 0;
+        for (int j = 0; j < nd->nout; j++)
+            if (nd->out[j][0])
+                use_of(im, nd->out[j], true)->producer = k;
+        for (int j = 0; j < nd->nin; j++) {
+            if (!nd->in[j][0])
+                continue;
+            Use *u = use_of(im, nd->in[j], true);
+            bool again = false; /* Mul(x, x): one reader */
+            for (int i = 0; i < j; i++)
+                again = again || strcmp(nd->in[i], nd->in[j]) == 0;
+            if (!again) {
+                u->readers++;
+                if (u->first < 0)
+                    u->first = k;
+            }
+            u->map_reader = u->map_reader || map;
+        }
+    }
+    for (int k = 0; k < im->m->noutput; k++)
+        use_of(im, im->m->output[k].name, true)->output = true;
+}
+
+/* The one node after `from` that reads `name`, or -1: none, several, one
+** before it, or a graph output reads it too. */
+static int sole_reader(Imp *im, int from, const char *name) {
+    const Use *u = use_of(im, name, false);
+    return u && !u->output && u->readers == 1 && u->first > from ? u->first : -1;
 }
 
 static Val *lookup(Imp *im, const char *key, bool make) {
@@ -156,22 +236,26 @@ static char *sanitize(Arena *a, const char *path) {
 }
 
 /* The PyTorch module path of a node, from its name: torch.onnx names a node
-** /layer1/layer1.0/conv1/Conv, each scope either a child's attribute name or
-** its full dotted path; the last part is the op. "" if none. */
+** /layer1/layer1.0/conv1/Conv, each scope a child's attribute name, or a
+** dotted path that extends the scope before it (layer1.0 in layer1;
+** block.0 in block, in features.1.0/block/block.0); the last part is the
+** op. "" if none. */
 static const char *module_path(Arena *a, const char *name) {
     if (name[0] != '/')
         return name;
     Buf b = {0};
+    size_t last = 0; /* where the last scope starts in b */
     const char *p = name + 1;
     for (;;) {
         const char *e = strchr(p, '/');
         if (!e)
             break; /* the last part: the op */
-        size_t n = (size_t)(e - p);
-        if (b.len && n > b.len && memcmp(p, b.data, b.len) == 0 && p[b.len] == '.') {
-            b.len = 0; /* a full path that extends the one so far */
+        size_t n = (size_t)(e - p), ln = b.len - last;
+        if (b.len && n > ln && memcmp(p, b.data + last, ln) == 0 && p[ln] == '.') {
+            b.len = last; /* a path that extends the last scope replaces it */
         } else if (b.len) {
             buf_putc(&b, '.');
+            last = b.len;
         }
         for (size_t k = 0; k < n; k++)
             buf_putc(&b, p[k]);
@@ -201,6 +285,8 @@ static const char *layer_name(Imp *im, const char *weight) {
         base = arena_strndup(im->a, weight, wl - 7);
     if (!*base)
         base = module_path(im->a, n->name);
+    if (!*base && im->what)
+        base = im->what;
     if (!*base && n->name[0] == '/') {
         const char *last = strrchr(n->name, '/') + 1;
         base = lower(im->a, last);
@@ -212,8 +298,13 @@ static const char *layer_name(Imp *im, const char *weight) {
         base = "layer";
     if (take_name(im, base))
         return base;
+    /* a last component of digits (features.0.1) takes no _1: a new one */
+    const char *dot = strrchr(base, '.');
+    bool digits = dot != NULL;
+    for (const char *c = dot ? dot + 1 : ""; *c; c++)
+        digits = digits && *c >= '0' && *c <= '9';
     for (int k = 1;; k++) {
-        const char *s = arena_printf(im->a, "%s_%d", base, k);
+        const char *s = arena_printf(im->a, digits ? "%s._%d" : "%s_%d", base, k);
         if (take_name(im, s))
             return s;
     }
@@ -299,6 +390,13 @@ static Val *tensor_in(Imp *im, int k) {
         return NULL;
     if (v->kind != V_TENSOR) {
         issue(im, "input '%s' is a constant; netc's layers take a computed tensor there",
+              v->key);
+        return NULL;
+    }
+    if (v->rank == 5 && strcmp(im->node->op, "Reshape") != 0 &&
+        strcmp(im->node->op, "Transpose") != 0) {
+        issue(im, "input '%s' is a 5-D view of a map's channels; netc reads one only in a "
+                  "channel shuffle (Reshape, Transpose, Reshape)",
               v->key);
         return NULL;
     }
@@ -928,19 +1026,67 @@ static void imp_global(Imp *im, bool avg) {
     Val *x = tensor_in(im, 0);
     if (!x || !need_map(im, x))
         return out_bad(im);
+    bool reduce = strncmp(im->node->op, "Reduce", 6) == 0;
+    if (reduce) {
+        /* ReduceMean, ReduceMax over H and W: axes an attribute, or from
+        ** opset 18 an input */
+        static const char *const ok[] = {"axes", "keepdims", "noop_with_empty_axes", NULL};
+        if (!known_attrs(im, ok))
+            return out_bad(im);
+        int64_t axes[ONNX_MAX_RANK];
+        int na = 0;
+        const OnnxAttr *at = attr(im->node, "axes");
+        if (at && at->type == ONNX_ATTR_INTS) {
+            for (int k = 0; k < at->n && na < ONNX_MAX_RANK; k++)
+                axes[na++] = at->ints[k];
+        } else if (im->node->nin > 1 && im->node->in[1][0]) {
+            const OnnxTensor *t = const_in(im, 1, "axes (input 2)");
+            if (!t)
+                return out_bad(im);
+            for (int64_t k = 0; k < t->count && na < ONNX_MAX_RANK; k++)
+                axes[na++] = iget(t, k);
+        }
+        bool h = false, w = false, other = na == 0;
+        for (int k = 0; k < na; k++) {
+            int64_t a = axis_of(axes[k], 4);
+            h = h || a == 2, w = w || a == 3;
+            other = other || (a != 2 && a != 3);
+        }
+        if (!h || !w || other) {
+            issue(im, "%s over axes other than H and W (2, 3) is not supported",
+                  im->node->op);
+            return out_bad(im);
+        }
+        if (!attr_int(im->node, "keepdims", 1)) {
+            Val *o = out_val(im, 0);
+            if (!o)
+                return;
+            layer(im, o, layer_name(im, NULL), avg ? "global_avgpool2d" : "global_maxpool2d",
+                  x->net, "");
+            o->rank = 2;
+            o->dims[0] = 1, o->dims[1] = x->dims[1];
+            return;
+        }
+    }
     Val *o = out_val(im, 0);
     if (!o)
         return;
-    layer(im, o, layer_name(im, NULL), avg ? "global_avgpool2d" : "global_maxpool2d", x->net, "");
+    /* keepdims=true (a 1×1×C map) when a reader takes a map: a 1×1 conv or
+    ** the gate of a squeeze-and-excitation; else the flat (C) */
+    const Use *u = use_of(im, o->key, false);
+    bool keep = u && u->map_reader;
+    layer(im, o, layer_name(im, NULL), avg ? "global_avgpool2d" : "global_maxpool2d", x->net,
+          keep ? "keepdims=true" : "");
     o->rank = 4;
     o->dims[0] = 1, o->dims[1] = x->dims[1], o->dims[2] = o->dims[3] = 1;
-    o->flat_net = true;
+    o->flat_net = !keep;
 }
 
 static void copy_shape(Val *o, const Val *x) {
     o->rank = x->rank;
     memcpy(o->dims, x->dims, sizeof o->dims);
     o->flat_net = x->flat_net;
+    o->swapped = x->swapped;
 }
 
 /* An op with one input and the same shape out. */
@@ -968,7 +1114,7 @@ static void imp_alias(Imp *im) {
     if (!o)
         return;
     *o = (Val){.key = o->key, .kind = V_TENSOR, .net = x->net, .rank = x->rank,
-               .flat_net = x->flat_net, .uses = 0};
+               .flat_net = x->flat_net, .swapped = x->swapped, .uses = 0};
     memcpy(o->dims, x->dims, sizeof o->dims);
 }
 
@@ -1052,11 +1198,15 @@ static void imp_flatten_op(Imp *im) {
     imp_flatten(im, x);
 }
 
+static bool reshape_groups(Imp *im, Val *x, const OnnxTensor *s);
+
 static void imp_reshape(Imp *im) {
     Val *x = tensor_in(im, 0);
     const OnnxTensor *s = x ? const_in(im, 1, "the shape (input 2)") : NULL;
     if (!x || !s)
         return out_bad(im);
+    if (reshape_groups(im, x, s))
+        return;
     int64_t total = 1;
     for (int k = 1; k < x->rank; k++)
         total *= x->dims[k];
@@ -1084,24 +1234,6 @@ static bool same_dims(const Val *a, const Val *b) {
         if (a->dims[k] != b->dims[k])
             return false;
     return true;
-}
-
-static void imp_add(Imp *im) {
-    Val *a = input(im, 0), *b = input(im, 1);
-    if ((a && a->kind == V_BAD) || (b && b->kind == V_BAD))
-        return out_bad(im);
-    a = tensor_in(im, 0), b = tensor_in(im, 1);
-    if (!a || !b)
-        return out_bad(im);
-    if (!same_dims(a, b)) {
-        issue(im, "adding tensors of different shapes (broadcasting) is not supported");
-        return out_bad(im);
-    }
-    Val *o = out_val(im, 0);
-    if (!o)
-        return;
-    layer(im, o, layer_name(im, NULL), "add", arena_printf(im->a, "%s, %s", a->net, b->net), "");
-    copy_shape(o, a);
 }
 
 static void imp_concat(Imp *im) {
@@ -1208,9 +1340,9 @@ static void imp_gemm(Imp *im) {
 }
 
 /* MatMul: a dense layer; an Add of a constant bias that alone reads it is
-** folded in (index of that Add in *fused, -1 if none). */
-static void imp_matmul(Imp *im, int *fused) {
-    *fused = -1;
+** folded in (and skipped). */
+static void imp_matmul(Imp *im) {
+    int fused_at = -1, *fused = &fused_at;
     Val *x = tensor_in(im, 0);
     const OnnxTensor *w = const_in(im, 1, "the second operand (input 2)");
     if (!x || !w)
@@ -1220,26 +1352,18 @@ static void imp_matmul(Imp *im, int *fused) {
         return;
     const OnnxTensor *bias = NULL;
     const char *mm_out = im->node->out[0];
-    for (int k = im->node->index + 1; k < im->m->nnode; k++) {
-        const OnnxNode *n = &im->m->node[k];
-        bool reads = false;
-        for (int j = 0; j < n->nin; j++)
-            reads = reads || strcmp(n->in[j], mm_out) == 0;
-        if (!reads)
-            continue;
-        if (*fused >= 0 || strcmp(n->op, "Add") != 0 || n->nin != 2) {
-            *fused = -1, bias = NULL;
-            break;
-        }
+    int k = sole_reader(im, im->node->index, mm_out);
+    const OnnxNode *n = k >= 0 ? &im->m->node[k] : NULL;
+    if (n && strcmp(n->op, "Add") == 0 && !n->domain[0] && n->nin == 2 && n->nout >= 1 &&
+        n->out[0][0]) {
         const char *other = strcmp(n->in[0], mm_out) == 0 ? n->in[1] : n->in[0];
         Val *b = lookup(im, other, false);
-        if (!b || b->kind != V_CONST || !b->t->f || n->nout < 1) {
-            *fused = -1;
-            break;
-        }
-        *fused = k, bias = b->t;
+        if (b && b->kind == V_CONST && b->t->f)
+            *fused = k, bias = b->t;
     }
     dense(im, x, w, false, 1, bias, 1, o);
+    if (*fused >= 0)
+        im->skip[*fused] = true;
     if (*fused >= 0 && o->kind == V_TENSOR) {
         Val *r = lookup(im, im->m->node[*fused].out[0], true);
         *r = *o;
@@ -1402,6 +1526,650 @@ static void imp_constant(Imp *im) {
         o->kind = V_BAD;
 }
 
+/* A tensor's ONNX shape, as text. */
+static const char *onnx_shape(Imp *im, const Val *v) {
+    Buf b = {0};
+    int rank = v->rank;
+    for (int k = 0; k < rank; k++)
+        buf_printf(&b, "%s%lld", k ? ", " : "(", (long long)v->dims[k]);
+    buf_putc(&b, ')');
+    const char *s = arena_strndup(im->a, b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* A computed output size netc takes: 1 to ONNX_DIM_MAX on each axis; else
+** an issue, and the output is bad. */
+static bool dims_ok(Imp *im, Val *o) {
+    for (int k = 0; k < o->rank; k++)
+        if (o->dims[k] < 1 || o->dims[k] > ONNX_DIM_MAX) {
+            issue(im, "the output would be %s, out of range", onnx_shape(im, o));
+            o->kind = V_BAD;
+            return false;
+        }
+    return true;
+}
+
+/*
+** Patterns: exporters write some of netc's layers as several nodes. A
+** pattern is recognised at its first node, when each node of it is the one
+** reader of the one before (and no graph output reads a value inside it);
+** the layer is made there, the other nodes are skipped, and the value of
+** the last one is the layer's.
+*/
+
+/* Node `r` when it is a default-domain `op` of two inputs, one of them
+** `name`: the other input; NULL otherwise. */
+static const char *other_operand(Imp *im, int r, const char *op, const char *name) {
+    if (r < 0)
+        return NULL;
+    const OnnxNode *n = &im->m->node[r];
+    if (strcmp(n->op, op) != 0 || n->domain[0] || n->nin != 2 || n->nout < 1 || !n->out[0][0])
+        return NULL;
+    if (strcmp(n->in[0], name) == 0)
+        return n->in[1];
+    if (strcmp(n->in[1], name) == 0)
+        return n->in[0];
+    return NULL;
+}
+
+/* Whether value `name` is a one-value constant within 1e-6 of v: an
+** initializer, a constant already computed, or a Constant node (which may
+** come after the node that starts a pattern). */
+static bool const_is(Imp *im, const char *name, double v) {
+    const OnnxTensor *t = NULL;
+    Val *c = lookup(im, name, false);
+    if (c && c->kind == V_CONST) {
+        t = c->t;
+    } else {
+        const Use *u = use_of(im, name, false);
+        const OnnxNode *n = u && u->producer >= 0 ? &im->m->node[u->producer] : NULL;
+        if (n && strcmp(n->op, "Constant") == 0 && n->nout == 1 && n->nattr == 1 &&
+            strcmp(n->attr[0].name, "value") == 0 && n->attr[0].type == ONNX_ATTR_TENSOR)
+            t = n->attr[0].t;
+    }
+    return t && t->count == 1 && (t->f || t->i) && fabs(cget(t, 0) - v) <= 1e-6 * fabs(v);
+}
+
+/* PyTorch's hardsigmoid: HardSigmoid with alpha 1/6 and beta 0.5. */
+static bool torch_hardsigmoid(const OnnxNode *n) {
+    return fabs(attr_float(n, "alpha", 0.2) - 1.0 / 6) < 1e-6 &&
+           fabs(attr_float(n, "beta", 0.5) - 0.5) < 1e-6;
+}
+
+typedef struct Pattern {
+    const char *op; /* the netc layer */
+    const char *attrs;
+    int n;          /* nodes in it, the current one first */
+    int node[9];
+} Pattern;
+
+/* One node of a pattern after the first: its op and its other operand. */
+typedef struct Step {
+    const char *op;
+    enum { S_UNARY, S_X, S_CONST } other; /* none, the pattern's input, a constant v */
+    double v;
+} Step;
+
+/* Appends to p the nodes of `steps`, each the sole reader of the one before,
+** from the current node; x is the pattern's input. */
+static bool chain(Imp *im, const char *x, const Step *steps, int nsteps, Pattern *p) {
+    const char *prev = im->node->out[0];
+    int at = im->node->index;
+    for (int k = 0; k < nsteps; k++) {
+        const Step *st = &steps[k];
+        int r = sole_reader(im, at, prev);
+        if (r < 0)
+            return false;
+        const OnnxNode *n = &im->m->node[r];
+        if (st->other == S_UNARY) {
+            if (strcmp(n->op, st->op) != 0 || n->domain[0] || n->nin != 1 || n->nout != 1 ||
+                !n->out[0][0])
+                return false;
+        } else {
+            const char *o = other_operand(im, r, st->op, prev);
+            if (!o || (st->other == S_X ? strcmp(o, x) != 0 : !const_is(im, o, st->v)))
+                return false;
+        }
+        p->node[p->n++] = r;
+        prev = n->out[0];
+        at = r;
+    }
+    return true;
+}
+
+/* The pattern that starts at the current node, if any:
+**   Sigmoid(x) -> Mul(x, .)                          silu
+**   HardSigmoid(x) (PyTorch's) -> Mul(x, .)          hardswish
+**   Div(x, √2) -> Erf -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5)   gelu
+**   Mul(x, x) -> Mul(x, .) -> Mul(., 0.044715) -> Add(x, .) -> Mul(., √(2/π))
+**     -> Tanh -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5)  gelu(approximate=tanh)
+** (Mul and Add with their operands in either order). */
+static bool match_pattern(Imp *im, Pattern *p) {
+    const OnnxNode *n = im->node;
+    if (n->nout != 1 || !n->out[0][0] || n->nin < 1)
+        return false;
+    const char *x = n->in[0];
+    p->n = 1;
+    p->node[0] = n->index;
+    p->attrs = "";
+    if ((strcmp(n->op, "Sigmoid") == 0 || (strcmp(n->op, "HardSigmoid") == 0 &&
+                                           torch_hardsigmoid(n))) && n->nin == 1) {
+        int r = sole_reader(im, n->index, n->out[0]);
+        const char *o = other_operand(im, r, "Mul", n->out[0]);
+        if (!o || strcmp(o, x) != 0)
+            return false;
+        p->op = n->op[0] == 'S' ? "silu" : "hardswish";
+        p->node[p->n++] = r;
+        return true;
+    }
+    if (strcmp(n->op, "Div") == 0 && n->nin == 2 && const_is(im, n->in[1], sqrt(2.0))) {
+        static const Step erf[] = {{"Erf", S_UNARY, 0}, {"Add", S_CONST, 1},
+                                   {"Mul", S_X, 0}, {"Mul", S_CONST, 0.5}};
+        p->op = "gelu";
+        return chain(im, x, erf, 4, p);
+    }
+    if (strcmp(n->op, "Mul") == 0 && n->nin == 2 && strcmp(n->in[1], x) == 0) {
+        static const Step tanh_form[] = {
+            {"Mul", S_X, 0},        {"Mul", S_CONST, 0.044715},
+            {"Add", S_X, 0},        {"Mul", S_CONST, 0.7978845608028654}, /* √(2/π) */
+            {"Tanh", S_UNARY, 0},   {"Add", S_CONST, 1},
+            {"Mul", S_X, 0},        {"Mul", S_CONST, 0.5}};
+        p->op = "gelu";
+        p->attrs = "approximate=tanh";
+        return chain(im, x, tanh_form, 8, p);
+    }
+    return false;
+}
+
+/* A pattern's layer; with an input that could not be imported, only its
+** output is marked bad. */
+static void imp_pattern(Imp *im, const Pattern *p, bool bad) {
+    for (int k = 1; k < p->n; k++)
+        im->skip[p->node[k]] = true;
+    const OnnxNode *last = &im->m->node[p->node[p->n - 1]];
+    Val *o = lookup(im, last->out[0], true);
+    if (bad) {
+        o->kind = V_BAD;
+        return;
+    }
+    Val *x = tensor_in(im, 0);
+    if (!x) {
+        o->kind = V_BAD;
+        return;
+    }
+    o->kind = V_NONE;
+    im->what = p->op;
+    layer(im, o, layer_name(im, NULL), p->op, x->net, p->attrs);
+    im->what = NULL;
+    copy_shape(o, x);
+}
+
+/* HardSigmoid alone: PyTorch's is netc's hardsigmoid. */
+static void imp_hardsigmoid(Imp *im) {
+    if (!torch_hardsigmoid(im->node)) {
+        issue(im, "HardSigmoid(alpha=%g, beta=%g) is not supported: netc's hardsigmoid is "
+                  "PyTorch's (alpha 1/6, beta 0.5)",
+              attr_float(im->node, "alpha", 0.2), attr_float(im->node, "beta", 0.5));
+        return out_bad(im);
+    }
+    imp_same(im, "hardsigmoid", "");
+}
+
+/* Whether a map of (1, C, 1, 1) broadcasts over `big`, as netc's add and
+** multiply broadcast 1×1×C beside H×W×C. */
+static bool broadcasts(const Val *small, const Val *big) {
+    return small->rank == 4 && big->rank == 4 && !small->flat_net && !big->flat_net &&
+           small->dims[1] == big->dims[1] && small->dims[2] == 1 && small->dims[3] == 1;
+}
+
+/* Add, Mul of two computed tensors: netc's add, multiply; one shape, or a
+** 1×1×C operand broadcast over an H×W×C one (squeeze-and-excitation). */
+static void imp_binary(Imp *im, const char *op) {
+    Val *a = input(im, 0), *b = input(im, 1);
+    if ((a && a->kind == V_BAD) || (b && b->kind == V_BAD))
+        return out_bad(im);
+    if (im->node->nin == 2 && ((a && a->kind == V_CONST) || (b && b->kind == V_CONST))) {
+        issue(im, "%s a constant is not supported: netc's %s takes computed tensors",
+              op[0] == 'a' ? "adding" : "multiplying by", op);
+        return out_bad(im);
+    }
+    a = tensor_in(im, 0), b = tensor_in(im, 1);
+    if (!a || !b)
+        return out_bad(im);
+    const Val *big = a;
+    if (!same_dims(a, b) || a->flat_net != b->flat_net || a->swapped != b->swapped) {
+        if (broadcasts(b, a)) {
+            big = a;
+        } else if (broadcasts(a, b)) {
+            big = b;
+        } else {
+            issue(im, "%s tensors of shapes %s and %s is not supported: netc broadcasts "
+                      "only a (1, C, 1, 1) map over a (1, C, H, W) one",
+                  op[0] == 'a' ? "adding" : "multiplying", onnx_shape(im, a), onnx_shape(im, b));
+            return out_bad(im);
+        }
+    }
+    Val *o = out_val(im, 0);
+    if (!o)
+        return;
+    layer(im, o, layer_name(im, NULL), op, arena_printf(im->a, "%s, %s", a->net, b->net), "");
+    copy_shape(o, big);
+}
+
+/* A channel shuffle, torchvision's Reshape (N, C, H, W) -> (N, A, B, H, W),
+** Transpose of A and B, Reshape back to (N, C, H, W): the first Reshape
+** makes a 5-D view of the same netc tensor, the Transpose marks it swapped,
+** the last Reshape makes channel_shuffle(groups=A). */
+
+/* The dims a Reshape to constant shape `s` gives a tensor of dims x. */
+static bool reshape_dims(const int64_t *x, int xrank, const OnnxTensor *s, int64_t *dims,
+                         int *rank) {
+    if (s->rank != 1 || s->count < 1 || s->count > 5)
+        return false;
+    int64_t total = 1, known = 1;
+    int infer = -1;
+    for (int k = 0; k < xrank; k++)
+        total *= x[k];
+    for (int k = 0; k < s->count; k++) {
+        int64_t d = iget(s, k);
+        if (d == 0 && k < xrank)
+            d = x[k];
+        if (d == -1 && infer < 0)
+            infer = k;
+        else if (d < 1 || d > ONNX_DIM_MAX)
+            return false;
+        else
+            known *= d;
+        dims[k] = d;
+    }
+    if (infer >= 0) {
+        if (total % known)
+            return false;
+        dims[infer] = total / known;
+    } else if (known != total) {
+        return false;
+    }
+    *rank = (int)s->count;
+    return true;
+}
+
+/* A Reshape into or out of a 5-D view of the channels; false when it is
+** neither (nothing is said then). */
+static bool reshape_groups(Imp *im, Val *x, const OnnxTensor *s) {
+    int64_t d[5];
+    int rank;
+    if (!reshape_dims(x->dims, x->rank, s, d, &rank))
+        return false;
+    if (x->rank == 4 && !x->flat_net && rank == 5 && d[0] == 1 &&
+        d[1] * d[2] == x->dims[1] && d[3] == x->dims[2] && d[4] == x->dims[3]) {
+        Val *o = out_val(im, 0);
+        if (o) {
+            *o = (Val){.key = o->key, .kind = V_TENSOR, .net = x->net, .rank = 5};
+            memcpy(o->dims, d, sizeof d);
+        }
+        return true;
+    }
+    if (x->rank == 5 && rank == 4 && d[0] == 1 && d[1] == x->dims[1] * x->dims[2] &&
+        d[2] == x->dims[3] && d[3] == x->dims[4]) {
+        Val *o = out_val(im, 0);
+        if (!o)
+            return true;
+        if (x->swapped) {
+            im->what = "channel_shuffle";
+            layer(im, o, layer_name(im, NULL), "channel_shuffle", x->net,
+                  arena_printf(im->a, "groups=%lld", (long long)x->dims[2]));
+            im->what = NULL;
+        } else {
+            *o = (Val){.key = o->key, .kind = V_TENSOR, .net = x->net};
+        }
+        o->rank = 4, o->flat_net = o->swapped = false;
+        memcpy(o->dims, d, 4 * sizeof *d);
+        return true;
+    }
+    return false;
+}
+
+/* Transpose of a computed tensor: only the swap of the groups of a channel
+** shuffle. */
+static void imp_transpose(Imp *im) {
+    Val *x = tensor_in(im, 0);
+    if (!x)
+        return out_bad(im);
+    const OnnxAttr *p = attr(im->node, "perm");
+    static const int64_t swap[5] = {0, 2, 1, 3, 4};
+    if (x->rank != 5 || !p || p->type != ONNX_ATTR_INTS || p->n != 5 ||
+        memcmp(p->ints, swap, sizeof swap) != 0) {
+        issue(im, "Transpose of a computed tensor is supported only in a channel shuffle "
+                  "(Reshape to (N, G, C/G, H, W), perm (0, 2, 1, 3, 4), Reshape back)");
+        return out_bad(im);
+    }
+    Val *o = out_val(im, 0);
+    if (!o)
+        return;
+    *o = *x;
+    o->key = im->node->out[0];
+    o->dims[1] = x->dims[2], o->dims[2] = x->dims[1];
+    o->swapped = !x->swapped;
+}
+
+/* One channel_slice(start, stop) of a map, into output k. */
+static void channel_slice(Imp *im, Val *x, int k, int64_t start, int64_t stop) {
+    Val *o = out_val(im, k);
+    if (!o)
+        return;
+    if (start == 0 && stop == x->dims[1]) {
+        *o = (Val){.key = o->key, .kind = V_TENSOR, .net = x->net, .rank = 4};
+        memcpy(o->dims, x->dims, sizeof o->dims);
+        return;
+    }
+    layer(im, o, layer_name(im, NULL), "channel_slice", x->net,
+          arena_printf(im->a, "start=%lld, stop=%lld", (long long)start, (long long)stop));
+    copy_shape(o, x);
+    o->dims[1] = stop - start;
+}
+
+/* Split of a map along the channels: a channel_slice per output. */
+static void imp_split(Imp *im) {
+    static const char *const ok[] = {"axis", "split", NULL};
+    Val *x = tensor_in(im, 0);
+    if (!known_attrs(im, ok) || !x || !need_map(im, x))
+        return out_bad(im);
+    if (axis_of(attr_int(im->node, "axis", 0), 4) != 1) {
+        issue(im, "Split along axis %lld is not supported: netc splits the channels (axis 1)",
+              (long long)attr_int(im->node, "axis", 0));
+        return out_bad(im);
+    }
+    int nout = im->node->nout;
+    int64_t *size = arena_alloc(im->a, (size_t)(nout ? nout : 1) * sizeof *size);
+    const OnnxAttr *sa = attr(im->node, "split");
+    if (sa || (im->node->nin > 1 && im->node->in[1][0])) {
+        int64_t n = -1;
+        if (sa && sa->type == ONNX_ATTR_INTS) {
+            n = sa->n;
+            for (int k = 0; k < sa->n && k < nout; k++)
+                size[k] = sa->ints[k];
+        } else if (!sa) {
+            const OnnxTensor *t = const_in(im, 1, "split (input 2)");
+            if (!t)
+                return out_bad(im);
+            n = t->count;
+            for (int k = 0; k < t->count && k < nout; k++)
+                size[k] = iget(t, k);
+        }
+        if (n != nout) {
+            issue(im, "split must give one size per output (%d)", nout);
+            return out_bad(im);
+        }
+    } else {
+        if (nout < 1 || x->dims[1] % nout) {
+            issue(im, "%lld channels do not split into %d equal parts", (long long)x->dims[1],
+                  nout);
+            return out_bad(im);
+        }
+        for (int k = 0; k < nout; k++)
+            size[k] = x->dims[1] / nout;
+    }
+    int64_t at = 0;
+    for (int k = 0; k < nout; k++) {
+        if (size[k] < 1 || size[k] > x->dims[1] - at) {
+            issue(im, "the split sizes do not add up to the %lld channels",
+                  (long long)x->dims[1]);
+            return out_bad(im);
+        }
+        at += size[k];
+    }
+    if (at != x->dims[1]) {
+        issue(im, "the split sizes do not add up to the %lld channels", (long long)x->dims[1]);
+        return out_bad(im);
+    }
+    at = 0;
+    for (int k = 0; k < nout; k++) {
+        channel_slice(im, x, k, at, at + size[k]);
+        at += size[k];
+    }
+}
+
+/* Slice of a computed map: channels [start, stop) with step 1. */
+static void imp_slice(Imp *im) {
+    Val *x = tensor_in(im, 0);
+    const OnnxTensor *st = x ? const_in(im, 1, "starts (input 2)") : NULL;
+    const OnnxTensor *en = st ? const_in(im, 2, "ends (input 3)") : NULL;
+    if (!x || !st || !en || !need_map(im, x))
+        return out_bad(im);
+    const OnnxTensor *ax = NULL, *sp = NULL;
+    if (im->node->nin > 3 && im->node->in[3][0] && !(ax = const_in(im, 3, "axes (input 4)")))
+        return out_bad(im);
+    if (im->node->nin > 4 && im->node->in[4][0] && !(sp = const_in(im, 4, "steps (input 5)")))
+        return out_bad(im);
+    if (st->count != en->count || (ax && ax->count != st->count) ||
+        (sp && sp->count != st->count)) {
+        issue(im, "starts, ends, axes and steps must have as many values");
+        return out_bad(im);
+    }
+    int64_t start = 0, stop = x->dims[1];
+    for (int64_t k = 0; k < st->count; k++) {
+        int64_t a = ax ? axis_of(iget(ax, k), 4) : k;
+        if (a < 0 || a > 3) {
+            issue(im, "axis %lld is out of range for a 4-D map", (long long)iget(ax, k));
+            return out_bad(im);
+        }
+        int64_t d = x->dims[a], s = iget(st, k), e = iget(en, k), p = sp ? iget(sp, k) : 1;
+        s = s < 0 ? s + d : s;
+        e = e < 0 ? e + d : e;
+        s = s < 0 ? 0 : s > d ? d : s;
+        e = e < 0 ? 0 : e > d ? d : e;
+        if (a == 1 && p == 1) {
+            start = s, stop = e;
+            continue;
+        }
+        if (p == 1 && s == 0 && e == d)
+            continue; /* the whole axis */
+        issue(im, "Slice along axis %lld%s is not supported: netc slices the channels (axis 1) "
+                  "with step 1",
+              (long long)a, p != 1 ? " with a step" : "");
+        return out_bad(im);
+    }
+    if (stop <= start) {
+        issue(im, "the slice of channels [%lld, %lld) is empty", (long long)start,
+              (long long)stop);
+        return out_bad(im);
+    }
+    channel_slice(im, x, 0, start, stop);
+}
+
+/* Resize (and the older Upsample) by whole scales: upsample2d.
+**   nearest: coordinate_transformation_mode asymmetric with nearest_mode
+**            floor (PyTorch's export), or half_pixel / pytorch_half_pixel
+**            with round_prefer_floor or round_prefer_ceil: with a whole
+**            scale s all of them read input ⌊i/s⌋;
+**   linear:  half_pixel or pytorch_half_pixel is align_corners=false,
+**            align_corners is align_corners=true. */
+static void imp_resize(Imp *im) {
+    static const char *const ok[] = {"mode", "coordinate_transformation_mode", "nearest_mode",
+                                     "cubic_coeff_a", "exclude_outside",
+                                     "extrapolation_value", NULL};
+    const OnnxNode *n = im->node;
+    bool upsample = strcmp(n->op, "Upsample") == 0;
+    Val *x = tensor_in(im, 0);
+    if (!known_attrs(im, ok) || !x || !need_map(im, x))
+        return out_bad(im);
+    const OnnxAttr *am = attr(n, "mode"), *ac = attr(n, "coordinate_transformation_mode"),
+                   *an = attr(n, "nearest_mode");
+    const char *mode = am && am->type == ONNX_ATTR_STRING ? am->s : "nearest";
+    const char *coord = upsample ? "asymmetric"
+                        : ac && ac->type == ONNX_ATTR_STRING ? ac->s : "half_pixel";
+    const char *nearest = upsample ? "floor"
+                          : an && an->type == ONNX_ATTR_STRING ? an->s : "round_prefer_floor";
+    bool half = strcmp(coord, "half_pixel") == 0 || strcmp(coord, "pytorch_half_pixel") == 0;
+    const char *attrs = NULL;
+    if (strcmp(mode, "nearest") == 0) {
+        if ((strcmp(coord, "asymmetric") == 0 && strcmp(nearest, "floor") == 0) ||
+            (half && strncmp(nearest, "round_prefer_", 13) == 0))
+            attrs = "";
+    } else if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0) {
+        if (half)
+            attrs = ", mode=bilinear";
+        else if (strcmp(coord, "align_corners") == 0)
+            attrs = ", mode=bilinear, align_corners=true";
+    } else {
+        issue(im, "mode '%s' is not supported: netc upsamples with nearest and bilinear", mode);
+        return out_bad(im);
+    }
+    if (!attrs && upsample) {
+        issue(im, "Upsample with mode '%s' is not supported: its coordinates are not those of "
+                  "PyTorch's bilinear upsampling; netc imports Upsample nearest",
+              mode);
+        return out_bad(im);
+    }
+    if (!attrs) {
+        bool nn = strcmp(mode, "nearest") == 0;
+        issue(im, "mode '%s' with coordinate_transformation_mode '%s'%s%s%s is not supported: "
+                  "netc has PyTorch's nearest and bilinear upsampling (docs/import.md)",
+              mode, coord, nn ? " and nearest_mode '" : "", nn ? nearest : "", nn ? "'" : "");
+        return out_bad(im);
+    }
+    /* the scales: Upsample's input 2; Resize's input 3, else its sizes, input 4 */
+    int si = upsample ? 1 : 2;
+    double sc[4] = {0};
+    const OnnxTensor *t = NULL;
+    if (si < n->nin && n->in[si][0] && !(t = const_in(im, si, "scales")))
+        return out_bad(im);
+    if (t && t->count == 4) {
+        for (int k = 0; k < 4; k++)
+            sc[k] = cget(t, k);
+    } else if (t && t->count != 0) {
+        issue(im, "scales has %lld values; a 4-D map needs 4", (long long)t->count);
+        return out_bad(im);
+    } else if (!upsample && n->nin > 3 && n->in[3][0]) {
+        const OnnxTensor *sz = const_in(im, 3, "sizes");
+        if (!sz)
+            return out_bad(im);
+        if (sz->count != 4) {
+            issue(im, "sizes has %lld values; a 4-D map needs 4", (long long)sz->count);
+            return out_bad(im);
+        }
+        for (int k = 0; k < 4; k++)
+            sc[k] = x->dims[k] ? (double)iget(sz, k) / (double)x->dims[k] : 0;
+    } else {
+        issue(im, "neither scales nor sizes is given");
+        return out_bad(im);
+    }
+    int64_t s[2];
+    for (int k = 0; k < 2; k++)
+        s[k] = (int64_t)sc[2 + k];
+    if (sc[0] != 1 || sc[1] != 1 || sc[2] != (double)s[0] || sc[3] != (double)s[1] ||
+        s[0] < 1 || s[1] < 1 || s[0] > 4096 || s[1] > 4096) {
+        issue(im, "scales (%g, %g, %g, %g) are not supported: netc upsamples H and W by whole "
+                  "factors",
+              sc[0], sc[1], sc[2], sc[3]);
+        return out_bad(im);
+    }
+    if (s[0] == 1 && s[1] == 1)
+        return imp_alias(im);
+    Val *o = out_val(im, 0);
+    if (!o)
+        return;
+    layer(im, o, layer_name(im, NULL), "upsample2d", x->net,
+          arena_printf(im->a, "scale=%s%s", pair(im->a, s[0], s[1]), attrs));
+    copy_shape(o, x);
+    o->dims[2] = x->dims[2] * s[0], o->dims[3] = x->dims[3] * s[1];
+    dims_ok(im, o);
+}
+
+/* ConvTranspose: conv2d_transpose. netc's padding removes p rows at both
+** ends and output_padding adds rows at the end, so ONNX pads (b, e) with
+** b ≥ e are padding=b and output_padding + (b − e). */
+static void imp_conv_transpose(Imp *im) {
+    static const char *const ok[] = {"kernel_shape", "strides", "pads", "dilations", "group",
+                                     "output_padding", "output_shape", "auto_pad", NULL};
+    if (attr(im->node, "output_shape")) {
+        issue(im, "output_shape is not supported: netc takes pads and output_padding (as "
+                  "PyTorch exports them)");
+        return out_bad(im);
+    }
+    Val *x = tensor_in(im, 0);
+    const OnnxTensor *w = const_in(im, 1, "the weight (input 2)");
+    bool has_b = im->node->nin > 2 && im->node->in[2][0];
+    const OnnxTensor *b = has_b ? const_in(im, 2, "the bias (input 3)") : NULL;
+    if (!known_attrs(im, ok) || !x || !w || (has_b && !b) || !need_map(im, x))
+        return out_bad(im);
+    const OnnxAttr *ap = attr(im->node, "auto_pad");
+    if (ap && ap->type == ONNX_ATTR_STRING && strcmp(ap->s, "NOTSET") != 0) {
+        issue(im, "auto_pad '%s' is not supported: give pads", ap->s);
+        return out_bad(im);
+    }
+    if (w->rank != 4 || !w->f) {
+        issue(im, "the weight must be a 4-D float tensor (a 2-D transposed convolution)");
+        return out_bad(im);
+    }
+    int64_t k[2] = {w->dims[2], w->dims[3]}, s[2], d[2], op[2], p[4];
+    int64_t g = attr_int(im->node, "group", 1);
+    if (!attr_ints(im, "kernel_shape", 2, k, 0) || !attr_ints(im, "strides", 2, s, 1) ||
+        !attr_ints(im, "dilations", 2, d, 1) || !attr_ints(im, "output_padding", 2, op, 0) ||
+        !attr_ints(im, "pads", 4, p, 0))
+        return out_bad(im);
+    if (k[0] == 0)
+        k[0] = w->dims[2], k[1] = w->dims[3];
+    int64_t cin = x->dims[1];
+    if (g < 1 || g > ONNX_DIM_MAX || cin % g || w->dims[0] != cin || k[0] != w->dims[2] ||
+        k[1] != w->dims[3] || s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1) {
+        issue(im, "the weight [%lld, %lld, %lld, %lld] does not fit %lld input channels, "
+                  "group %lld and kernel %lldx%lld",
+              (long long)w->dims[0], (long long)w->dims[1], (long long)w->dims[2],
+              (long long)w->dims[3], (long long)cin, (long long)g, (long long)k[0],
+              (long long)k[1]);
+        return out_bad(im);
+    }
+    int64_t cout = w->dims[1] * g;
+    for (int j = 0; j < 2; j++) {
+        if (p[j] < 0 || p[j + 2] < 0 || op[j] < 0) {
+            issue(im, "negative pads or output_padding are not supported");
+            return out_bad(im);
+        }
+        if (p[j + 2] > p[j]) {
+            issue(im, "pads (%lld, %lld) on axis %d are not supported: netc's padding removes "
+                      "as many rows at the end as at the start, or fewer (output_padding)",
+                  (long long)p[j], (long long)p[j + 2], j + 2);
+            return out_bad(im);
+        }
+        op[j] += p[j] - p[j + 2];
+    }
+    if (b && (b->count != cout || !b->f)) {
+        issue(im, "the bias has %lld values for %lld filters", (long long)b->count,
+              (long long)cout);
+        return out_bad(im);
+    }
+    Val *o = out_val(im, 0);
+    if (!o)
+        return;
+    const char *name = layer_name(im, w->name);
+    Buf at = {0};
+    buf_printf(&at, "filters=%lld, kernel=%s", (long long)cout, pair(im->a, k[0], k[1]));
+    if (s[0] != 1 || s[1] != 1)
+        buf_printf(&at, ", stride=%s", pair(im->a, s[0], s[1]));
+    if (p[0] || p[1])
+        buf_printf(&at, ", padding=%s", pair(im->a, p[0], p[1]));
+    if (op[0] || op[1])
+        buf_printf(&at, ", output_padding=%s", pair(im->a, op[0], op[1]));
+    if (d[0] != 1 || d[1] != 1)
+        buf_printf(&at, ", dilation=%s", pair(im->a, d[0], d[1]));
+    if (g != 1)
+        buf_printf(&at, ", groups=%lld", (long long)g);
+    buf_printf(&at, ", bias=%s", b ? "true" : "false");
+    layer(im, o, name, "conv2d_transpose", x->net, arena_strndup(im->a, at.data, at.len));
+    buf_free(&at);
+    o->rank = 4;
+    o->dims[0] = 1, o->dims[1] = cout;
+    for (int j = 0; j < 2; j++)
+        o->dims[2 + j] = (x->dims[2 + j] - 1) * s[j] - 2 * p[j] + d[j] * (k[j] - 1) + op[j] + 1;
+    if (!dims_ok(im, o))
+        return;
+    weight(im, name, "weight", w, NULL, 4, w->dims);
+    if (b)
+        weight(im, name, "bias", b, NULL, 1, &cout);
+}
+
 /* The ops netc imports. ORDER: none; import_node dispatches on the same
 ** names. */
 static const char *const known_ops[] = {
@@ -1409,7 +2177,9 @@ static const char *const known_ops[] = {
     "LeakyRelu", "Clip", "Softmax", "Add", "Concat", "MaxPool", "AveragePool",
     "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Gemm", "MatMul",
     "Dropout", "Identity", "Pad", "Cast", "Gather", "Unsqueeze", "Squeeze",
-    "ConstantOfShape", "Slice", "Transpose", "Sub", "Mul", "Div", NULL};
+    "ConstantOfShape", "Slice", "Transpose", "Sub", "Mul", "Div", "HardSigmoid",
+    "HardSwish", "ConvTranspose", "Resize", "Upsample", "Split", "ReduceMean", "ReduceMax",
+    NULL};
 
 static bool known_op(const char *op) {
     for (const char *const *p = known_ops; *p; p++)
@@ -1427,32 +2197,37 @@ static void check_alone(Imp *im) {
                                           "group", "auto_pad", NULL};
     if (!op[0])
         issue(im, "the node has no op type");
-    else if (!known_op(op) || strcmp(op, "Sub") == 0 || strcmp(op, "Div") == 0 ||
-             strcmp(op, "Mul") == 0)
+    else if (!known_op(op) || strcmp(op, "Sub") == 0 || strcmp(op, "Div") == 0)
         issue(im, "op '%s' is not supported by netc (docs/import.md lists the ops it imports)",
               op);
     else if (strcmp(op, "Conv") == 0)
         known_attrs(im, conv_ok);
     else if (strcmp(op, "Clip") == 0)
         clip_bounds(im, NULL);
+    else if (strcmp(op, "HardSigmoid") == 0 && !torch_hardsigmoid(im->node))
+        imp_hardsigmoid(im);
     out_bad(im);
 }
 
 /* The ops netc has, and what to do with each. ORDER: known_ops. */
-static void import_node(Imp *im, int *skip) {
+static void import_node(Imp *im) {
     const OnnxNode *n = im->node;
     const char *op = n->op;
-    *skip = -1;
     if (n->domain[0]) {
         issue(im, "the op is from domain '%s'; netc imports the default ONNX domain only",
               n->domain);
         return out_bad(im);
     }
+    Pattern pat;
+    bool bad = false;
     for (int k = 0; k < n->nin; k++) {
         Val *v = n->in[k][0] ? lookup(im, n->in[k], false) : NULL;
-        if (v && v->kind == V_BAD)
-            return check_alone(im); /* what depends on the input is already said */
+        bad = bad || (v && v->kind == V_BAD);
     }
+    if (match_pattern(im, &pat))
+        return imp_pattern(im, &pat, bad);
+    if (bad)
+        return check_alone(im); /* what depends on the input is already said */
     if (strcmp(op, "Constant") == 0)
         return imp_constant(im);
     if (strcmp(op, "Shape") == 0)
@@ -1478,16 +2253,32 @@ static void import_node(Imp *im, int *skip) {
     if (strcmp(op, "Softmax") == 0)
         return imp_softmax(im);
     if (strcmp(op, "Add") == 0)
-        return imp_add(im);
+        return imp_binary(im, "add");
+    if (strcmp(op, "Mul") == 0)
+        return imp_binary(im, "multiply");
+    if (strcmp(op, "HardSigmoid") == 0)
+        return imp_hardsigmoid(im);
+    if (strcmp(op, "HardSwish") == 0)
+        return imp_same(im, "hardswish", "");
+    if (strcmp(op, "ConvTranspose") == 0)
+        return imp_conv_transpose(im);
+    if (strcmp(op, "Resize") == 0 || strcmp(op, "Upsample") == 0)
+        return imp_resize(im);
+    if (strcmp(op, "Split") == 0)
+        return imp_split(im);
+    if (strcmp(op, "Slice") == 0)
+        return imp_slice(im);
+    if (strcmp(op, "Transpose") == 0)
+        return imp_transpose(im);
     if (strcmp(op, "Concat") == 0)
         return imp_concat(im);
     if (strcmp(op, "MaxPool") == 0)
         return imp_pool(im, false);
     if (strcmp(op, "AveragePool") == 0)
         return imp_pool(im, true);
-    if (strcmp(op, "GlobalAveragePool") == 0)
+    if (strcmp(op, "GlobalAveragePool") == 0 || strcmp(op, "ReduceMean") == 0)
         return imp_global(im, true);
-    if (strcmp(op, "GlobalMaxPool") == 0)
+    if (strcmp(op, "GlobalMaxPool") == 0 || strcmp(op, "ReduceMax") == 0)
         return imp_global(im, false);
     if (strcmp(op, "Flatten") == 0)
         return imp_flatten_op(im);
@@ -1496,7 +2287,7 @@ static void import_node(Imp *im, int *skip) {
     if (strcmp(op, "Gemm") == 0)
         return imp_gemm(im);
     if (strcmp(op, "MatMul") == 0)
-        return imp_matmul(im, skip);
+        return imp_matmul(im);
     if (strcmp(op, "Dropout") == 0 || strcmp(op, "Identity") == 0)
         return imp_alias(im);
     if (strcmp(op, "Pad") == 0)
@@ -1507,6 +2298,13 @@ static void import_node(Imp *im, int *skip) {
         issue(im, "op '%s' is not supported by netc (docs/import.md lists the ops it imports)",
               op);
     out_bad(im);
+}
+
+/* Dimension k of a graph input as text: its size, or its symbolic name. */
+static const char *dim_text(Arena *a, const OnnxValue *in, int k) {
+    if (in->dims[k] > 0)
+        return arena_printf(a, "%lld", (long long)in->dims[k]);
+    return in->dim_param[k] && in->dim_param[k][0] ? in->dim_param[k] : "?";
 }
 
 static size_t pow2_above(size_t n) {
@@ -1539,6 +2337,7 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         out->node_labels[k] = n->name[0] ? arena_printf(a, "node '%s' (%s)", n->name, n->op)
                                          : arena_printf(a, "node #%d (%s)", k, n->op);
     }
+    find_uses(&im);
     for (int k = 0; k < m->ninit; k++) {
         Val *v = lookup(&im, m->init[k].name, true);
         v->kind = V_CONST;
@@ -1554,6 +2353,16 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
     }
     emit(&im, ".\n# Tensors are channels-last (H, W, C); weights are in PyTorch's layout.\n\n");
     emit(&im, "network %s {\n", network);
+    /* the opsets whose ops are read as docs/import.md describes them: the
+    ** import goes on, so that the other errors are listed too */
+    if (m->opset == 0)
+        issue(&im, "the model declares no opset of the default ONNX domain; netc reads "
+                   "opsets %d to %d",
+              ONNX_OPSET_MIN, ONNX_OPSET_MAX);
+    else if (m->opset < ONNX_OPSET_MIN || m->opset > ONNX_OPSET_MAX)
+        issue(&im, "the model uses opset %lld; netc reads opsets %d to %d (export it again "
+                   "with an opset_version among them)",
+              (long long)m->opset, ONNX_OPSET_MIN, ONNX_OPSET_MAX);
     int ninputs = 0;
     for (int k = 0; k < m->ninput; k++) {
         const OnnxValue *in = &m->input[k];
@@ -1571,9 +2380,23 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
             d[j] = in->dims[j];
             known = d[j] > 0;
         }
-        if (in->rank == 4 && !known && input_hwc) {
-            d[1] = input_hwc[2], d[2] = input_hwc[0], d[3] = input_hwc[1];
-            known = (in->dims[1] < 0 || in->dims[1] == d[1]);
+        if (in->rank == 4 && input_hwc) {
+            /* --input-shape gives the open dimensions; a fixed one must agree */
+            int64_t want[4] = {1, input_hwc[2], input_hwc[0], input_hwc[1]};
+            known = true;
+            for (int j = 1; j < 4; j++)
+                if (in->dims[j] > 0 && in->dims[j] != want[j])
+                    known = false;
+            if (!known) {
+                im.node = NULL;
+                issue(&im, "input '%s' is (N, %s, %s, %s): --input-shape=%lld,%lld,%lld is "
+                           "another size",
+                      in->name, dim_text(a, in, 1), dim_text(a, in, 2), dim_text(a, in, 3),
+                      (long long)input_hwc[0], (long long)input_hwc[1], (long long)input_hwc[2]);
+                v->kind = V_BAD;
+                continue;
+            }
+            memcpy(d, want, sizeof d);
         }
         for (int j = 1; j < 4 && known; j++)
             if (d[j] > ONNX_DIM_MAX) {
@@ -1589,7 +2412,7 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         }
         if (!known) {
             im.node = NULL;
-            issue(&im, "input '%s' %s; give its size with 'netc import --input-shape=H,W,C'", in->name,
+            issue(&im, "input '%s' %s; give its size with --input-shape=H,W,C", in->name,
                   in->rank == 4 ? "has a dimension that is not fixed"
                   : in->rank < 0 ? "has no shape"
                                  : "is not a 4-D (N, C, H, W) map");
@@ -1607,16 +2430,13 @@ bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_
         im.node = NULL;
         issue(&im, "the graph has no input");
     }
-    bool *skip = arena_alloc(a, (size_t)(m->nnode ? m->nnode : 1));
-    memset(skip, 0, (size_t)(m->nnode ? m->nnode : 1));
+    im.skip = arena_alloc(a, (size_t)(m->nnode ? m->nnode : 1));
+    memset(im.skip, 0, (size_t)(m->nnode ? m->nnode : 1));
     for (int k = 0; k < m->nnode; k++) {
-        if (skip[k])
+        if (im.skip[k])
             continue;
         im.node = &m->node[k];
-        int fused;
-        import_node(&im, &fused);
-        if (fused >= 0)
-            skip[fused] = true;
+        import_node(&im);
     }
     im.node = NULL;
     Buf outs = {0};
