@@ -90,6 +90,14 @@ int utf8_len(const char *s, size_t n);
 
 /* Levenshtein distance, for "did you mean". */
 int edit_distance(const char *a, const char *b);
+/* The edit distance within which a known word is suggested for `word`: a
+** third of its length, rounded down, at least 1 and at most 3
+** (docs/language.md, "Values and attributes"). */
+int suggest_limit(const char *word);
+/* "; did you mean 'a', 'b' or 'c'?": the candidates within suggest_limit of
+** word, closest first (then in the order given), at most `max` (1 to 3);
+** "" when none is. NULL candidates are skipped. */
+const char *did_you_mean(Arena *a, const char *word, const char *const *cands, int n, int max);
 
 /*
 ** source.c: source files and locations
