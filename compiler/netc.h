@@ -471,10 +471,15 @@ typedef struct Shape {
 ** input: unit i sees input positions i·jump − pad … i·jump − pad + size − 1.
 ** After an upsampling or a transposed convolution the jump is a fraction:
 ** jump and pad are then jump/den and pad/den positions (den 0 or 1: whole
-** numbers); the size stays a whole number of positions (rf.c). */
+** numbers; jump/den in lowest terms), unit i's first position is
+** ⌊(i·jump − pad)/den⌋ and the size stays a whole number (rf.c). */
 typedef struct Field {
     int64_t size, jump, pad;
     int64_t den;
+    /* where no linear field is exact (docs/language.md, "Receptive fields
+    ** through upsampling"): the most positions by which the field may begin
+    ** before, and end after, a unit's true field; 0 and 0 when exact */
+    int64_t over_lo, over_hi;
 } Field;
 
 /* A block call site, for errors inside blocks and for prefixes. */
