@@ -309,7 +309,9 @@ static void stride_gap(Diags *d, const Node *n) {
 */
 
 static void bias_before_norm(Diags *d, const Node *n) {
-    if (!(n->op == OP_conv2d || n->op == OP_depthwise_conv2d || n->op == OP_dense) || !n->bias ||
+    if (!(n->op == OP_conv2d || n->op == OP_depthwise_conv2d || n->op == OP_conv2d_transpose ||
+          n->op == OP_dense) ||
+        !n->bias ||
         n->act != ACT_LINEAR)
         return;
     for (int i = 0; i < n->users.len; i++) {
