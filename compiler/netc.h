@@ -116,6 +116,7 @@ typedef struct Span {
 ** layers whose statement starts on the next line. */
 typedef struct Suppress {
     int line;
+    int col;         /* of the list's first character */
     bool own_line;   /* nothing but white space before it on its line */
     const char *ids; /* the comma-separated list as written */
 } Suppress;
@@ -177,7 +178,8 @@ typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
     W(RF_MISALIGNED, "rf-misaligned")                                          \
     W(SOFTMAX_NOT_LAST, "softmax-not-last")                                    \
     W(UNUSED, "unused")                                                        \
-    W(CHECKERBOARD, "checkerboard")
+    W(CHECKERBOARD, "checkerboard")                                            \
+    W(UNKNOWN_WARNING, "unknown-warning")
 
 typedef enum {
 #define W(e, s) W_##e,
@@ -666,6 +668,9 @@ const char *rule_text(int i, int field);
 ** requires: shapes, counts, fields
 */
 void lint_run(Graph *g, Diags *d, const WarnConfig *cfg);
+/* unknown-warning: the ids of `# netc: disable=` comments, in every file
+** read, that name no warning. Once per run, after parsing. */
+void lint_comments(const Program *p, Diags *d);
 
 /*
 ** summary.c: the layer table, as text and JSON
