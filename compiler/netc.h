@@ -132,6 +132,7 @@ struct SourceFile {
     Vec networks; /* NetAst*: defined here */
     Vec imports;  /* Import*: in source order */
     Vec suppress; /* Suppress* */
+    Vec broken;   /* char*: names of blocks lost to syntax errors */
     /* An ONNX model (onnx_cli.c): the file is the model, the text is what
     ** `netc import` writes for it. Per line of the text, from 1 to nlines,
     ** the node it came from as diagnostics name it ("node 'NAME' (OP)") and
@@ -300,7 +301,9 @@ typedef struct Kwarg {
     Expr *value;
 } Kwarg;
 
-typedef enum { S_CALL, S_OUTPUT } StmtKind;
+/* S_LOST: `name = ...;` whose right side a syntax error lost; only its
+** target is known */
+typedef enum { S_CALL, S_OUTPUT, S_LOST } StmtKind;
 
 typedef struct Stmt {
     StmtKind kind;

@@ -753,6 +753,18 @@ static void define_bad(Ctx *c, Scope *sc, const Stmt *st, const char *local, con
     sc->prev = n;
 }
 
+/* Is `name` a block of f or of its imports that a syntax error lost? Its
+** calls then get no second error: the syntax error says what is wrong. */
+static bool broken_block(const SourceFile *f, const char *name) {
+    for (int k = -1; k < f->imports.len; k++) {
+        const SourceFile *from = k < 0 ? f : ((const Import *)f->imports.data[k])->file;
+        for (int i = 0; from && i < from->broken.len; i++)
+            if (strcmp(from->broken.data[i], name) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* The block `name` as seen from f: f's own first, then its imports' in
 ** order; the first of a name wins. */
 static const Block *find_block(Ctx *c, const SourceFile *f, const char *name) {
@@ -957,7 +969,7 @@ static int64_t block_layers(Ctx *c, const Block *b) {
     int64_t n = 0;
     for (int i = 0; i < b->stmts.len && n < LAYERS_CAP; i++) {
         const Stmt *st = b->stmts.data[i];
-        if (st->kind == S_OUTPUT)
+        if (st->kind == S_OUTPUT || st->kind == S_LOST)
             continue;
         const Block *callee =
             op_lookup(st->callee.name) >= 0 ? NULL : find_block(c, b->file, st->callee.name);
@@ -1145,6 +1157,12 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             output_stmt(c, sc, st);
             continue;
         }
+        if (st->kind == S_LOST) {
+            /* the syntax error was reported: define the name, quietly */
+            define_bad(c, sc, st, st->target.name,
+                       arena_printf(c->a, "%s%s", sc->prefix, st->target.name));
+            continue;
+        }
         if (c->g->nodes.len >= MAX_NODES) {
             err(c, sc, st->span, "too-large", "the network expands to more than %d layers",
                 MAX_NODES);
@@ -1179,8 +1197,9 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             call_block(c, sc, st, b);
             continue;
         }
-        err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
-            suggest_callee(c, sc->file, st->callee.name));
+        if (!broken_block(sc->file, st->callee.name))
+            err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
+                suggest_callee(c, sc->file, st->callee.name));
         const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
         define_bad(c, sc, st, local, arena_printf(c->a, "%s%s", sc->prefix, local));
     }
