@@ -539,6 +539,7 @@ struct Node {
     Field rf[2];             /* rf.c: H then W */
     int rf_input;            /* rf.c: index of the input it is relative to */
     bool rf_misaligned;      /* rf.c: a merge whose inputs' fields differ */
+    bool rf_lost;            /* rf.c: its field, or an input's, too large to count */
     bool is_output;
     bool bad; /* a pass failed here or upstream: later passes skip it */
     struct Diag *size_mismatch; /* shape.c: the error of a merge whose maps

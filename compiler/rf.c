@@ -281,7 +281,9 @@ static bool step(Field in, int64_t ke, int64_t s, int64_t pb, Field *out) {
 
 Field rf_window_step(Field in, int64_t ke, int64_t stride, int64_t pb) {
     Field out = in;
-    if (!step(in, ke, stride, pb, &out))
+    /* lint.c tries many of these for its hint; a fit over a long period is
+    ** not worth it there: the field stands unchanged */
+    if (den_of(&in) > 4096 || !step(in, ke, stride, pb, &out))
         return in;
     return out;
 }
@@ -442,6 +444,8 @@ static bool rf_upsample(Node *n) {
         } else {
             ok = scale_jump(f, 1, s, &jump, &den) && ck_mul(s, den_of(f), &T);
         }
+        if (ok && T > FIT_MAX_UNITS && n->shape.d[ax] <= FIT_MAX_UNITS)
+            T = n->shape.d[ax]; /* a period longer than the map: its units */
         if (!ok || !fit(&g, jump, den, T, f->over_lo, f->over_hi, &n->rf[ax]))
             return false;
     }
@@ -458,8 +462,11 @@ static bool rf_convt(Node *n) {
         int64_t s = n->stride[ax], jump, den, T;
         Gather g = {.kind = G_CONVT, .in = f, .s = s, .k = n->kernel[ax],
                     .d = n->dilation[ax], .p = n->pad[ax * 2]};
-        if (!scale_jump(f, 1, s, &jump, &den) || !ck_mul(s, den_of(f), &T) ||
-            !fit(&g, jump, den, T, f->over_lo, f->over_hi, &n->rf[ax]))
+        if (!scale_jump(f, 1, s, &jump, &den) || !ck_mul(s, den_of(f), &T))
+            return false;
+        if (T > FIT_MAX_UNITS && n->shape.d[ax] <= FIT_MAX_UNITS)
+            T = n->shape.d[ax]; /* a period longer than the map: its units */
+        if (!fit(&g, jump, den, T, f->over_lo, f->over_hi, &n->rf[ax]))
             return false;
     }
     return true;
@@ -482,7 +489,15 @@ void rf_compute(Graph *g, Diags *d) {
         }
         if (n->bad)
             continue;
-        if (!rules[n->op](n)) {
+        bool lost = false; /* an input whose field could not be counted */
+        for (int k = 0; k < n->nin; k++)
+            lost = lost || n->in[k]->rf_lost;
+        if (lost || !rules[n->op](n)) {
+            n->rf_lost = true;
+            n->rf[0] = n->rf[1] = (Field){1, 1, 0, 1, 0, 0};
+            n->bad = true; /* no warning about a field that is not known */
+            if (lost)
+                continue;
             Diag *e = diag_error(d, n->file, n->span, "shape",
                                  "%s '%s': its receptive field is too large to count",
                                  op_info[n->op].name, n->name);
