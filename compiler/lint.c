@@ -309,7 +309,9 @@ static void stride_gap(Diags *d, const Node *n) {
 */
 
 static void bias_before_norm(Diags *d, const Node *n) {
-    if (!(n->op == OP_conv2d || n->op == OP_depthwise_conv2d || n->op == OP_dense) || !n->bias ||
+    if (!(n->op == OP_conv2d || n->op == OP_depthwise_conv2d || n->op == OP_conv2d_transpose ||
+          n->op == OP_dense) ||
+        !n->bias ||
         n->act != ACT_LINEAR)
         return;
     for (int i = 0; i < n->users.len; i++) {
@@ -397,6 +399,34 @@ static void unused(const Graph *g, Diags *d, const Node *n) {
     if (!g->explicit_outputs || n->users.len || n->is_output)
         return;
     warn(d, n, W_UNUSED, "'%s' is never used", n->name);
+}
+
+void lint_comments(const Program *p, Diags *d) {
+    for (int i = 0; i < p->files.len; i++) {
+        const SourceFile *f = p->files.data[i];
+        for (int k = 0; k < f->suppress.len; k++) {
+            const Suppress *c = f->suppress.data[k];
+            int col = c->col;
+            for (const char *q = c->ids;;) {
+                const char *e = strchr(q, ',');
+                size_t len = e ? (size_t)(e - q) : strlen(q);
+                int width = utf8_len(q, len);
+                char *id = arena_strndup(d->arena, q, len);
+                if (len && strcmp(id, "all") != 0 && warn_lookup(id) < 0) {
+                    Span s = {c->line, col, c->line, col + width};
+                    Diag *g = diag_warn(d, f, s, W_UNKNOWN_WARNING,
+                                        "unknown warning id '%s' in a disable comment%s", id,
+                                        did_you_mean(d->arena, id, warn_names, W__COUNT, 3));
+                    if (g)
+                        g->caret_len = width;
+                }
+                if (!e)
+                    break;
+                col += width + 1;
+                q = e + 1;
+            }
+        }
+    }
 }
 
 void lint_run(Graph *g, Diags *d, const WarnConfig *cfg) {

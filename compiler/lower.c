@@ -366,7 +366,9 @@ static bool lower_weighted(Lower *L, const Node *n) {
 
 /* conv2d_transpose: weights from PyTorch's [in][out/g][kh][kw] to
 ** [g][kh][kw][in/g][out/g], the conv kernel's order, so that each output
-** pixel gathers from the input pixels that reach it. */
+** pixel gathers from the input pixels that reach it. A batchnorm after it
+** is folded in as after a conv: output channel o's weights times scale[o],
+** its bias b·scale[o] + shift[o]. */
 static bool lower_convt(Lower *L, const Node *n) {
     Step *s = new_step(L, K_CONVT, n);
     s->act = n->act;
@@ -374,8 +376,22 @@ static bool lower_convt(Lower *L, const Node *n) {
     const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
     int64_t KH = n->kernel[0], KW = n->kernel[1], F = n->shape.d[2];
     int64_t C = n->in[0]->shape.d[2], G = n->groups, Cg = C / G, Fg = F / G;
+    const Node *bn = NULL, *u = sole_user(n);
+    if (n->act == ACT_LINEAR && u && u->op == OP_batchnorm && same_buffer(L, u, n)) {
+        bn = u;
+        L->absorbed[u->id] = true;
+        s->last = u;
+    }
+    double *scale = xmalloc(sizeof(double) * (size_t)F);
+    double *shift = xmalloc(sizeof(double) * (size_t)F);
+    for (int64_t o = 0; o < F; o++) {
+        scale[o] = 1;
+        shift[o] = 0;
+        if (bn && w)
+            bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
+    }
     s->w = blob_alloc(L, KH * KW * C * Fg);
-    if (n->bias)
+    if (n->bias || bn)
         s->b = blob_alloc(L, F);
     float *dst = w ? L->l->blob + s->w : NULL;
     for (int64_t g = 0; g < G && w; g++)
@@ -383,10 +399,15 @@ static bool lower_convt(Lower *L, const Node *n) {
             for (int64_t f = 0; f < Fg; f++)
                 for (int64_t kh = 0; kh < KH; kh++)
                     for (int64_t kw = 0; kw < KW; kw++)
-                        dst[(((g * KH + kh) * KW + kw) * Cg + c) * Fg + f] =
-                            w->weight[(((g * Cg + c) * Fg + f) * KH + kh) * KW + kw];
-    if (w && w->bias)
-        memcpy(L->l->blob + s->b, w->bias, sizeof(float) * (size_t)F);
+                        dst[(((g * KH + kh) * KW + kw) * Cg + c) * Fg + f] = (float)(
+                            (double)w->weight[(((g * Cg + c) * Fg + f) * KH + kh) * KW + kw] *
+                            scale[g * Fg + f]);
+    for (int64_t o = 0; o < F && w && s->b >= 0; o++) {
+        double bias = w->bias ? (double)w->bias[o] : 0;
+        L->l->blob[s->b + o] = (float)(bias * scale[o] + shift[o]);
+    }
+    free(scale);
+    free(shift);
     absorb_tail(L, s, false);
     s->out = ref(L, s->last);
     return true;

@@ -195,6 +195,17 @@ static int usage_error(const char *fmt, const char *arg) {
     return EXIT_USAGE;
 }
 
+/* An unknown id after -W, -Wno-, -Werror= or -Wno-error=: the close ones,
+** by the rule of unknown ops (docs/language.md, "Values and attributes"). */
+static int unknown_warning(const char *id) {
+    Arena a = {0};
+    fprintf(stderr, "netc: error: unknown warning id '%s'%s\n", id,
+            did_you_mean(&a, id, warn_names, W__COUNT, 3));
+    fputs("Try 'netc help' for more information.\n", stderr);
+    arena_free(&a);
+    return EXIT_USAGE;
+}
+
 static int parse_warning_flag(Options *o, const char *flag) {
     const char *id = flag + 2;
     bool on = true, werror = false;
@@ -210,7 +221,7 @@ static int parse_warning_flag(Options *o, const char *flag) {
         id += 9;
         int w = warn_lookup(id);
         if (w < 0)
-            return usage_error("unknown warning id '%s'", id);
+            return unknown_warning(id);
         o->warn.werror[w] = false;
         return 0;
     } else if (strncmp(id, "no-", 3) == 0) {
@@ -226,23 +237,8 @@ static int parse_warning_flag(Options *o, const char *flag) {
         return 0;
     }
     int w = warn_lookup(id);
-    if (w < 0) {
-        const char *best = NULL;
-        int bestd = 3;
-        for (int i = 0; i < W__COUNT; i++) {
-            int dist = edit_distance(id, warn_names[i]);
-            if (dist < bestd) {
-                bestd = dist;
-                best = warn_names[i];
-            }
-        }
-        if (best) {
-            fprintf(stderr, "netc: error: unknown warning id '%s'; did you mean '%s'?\n", id, best);
-            fputs("Try 'netc help' for more information.\n", stderr);
-            return EXIT_USAGE;
-        }
-        return usage_error("unknown warning id '%s'", id);
-    }
+    if (w < 0)
+        return unknown_warning(id);
     o->warn.enabled[w] = on;
     if (werror) {
         o->warn.werror[w] = true;

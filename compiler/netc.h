@@ -90,6 +90,14 @@ int utf8_len(const char *s, size_t n);
 
 /* Levenshtein distance, for "did you mean". */
 int edit_distance(const char *a, const char *b);
+/* The edit distance within which a known word is suggested for `word`: a
+** third of its length, rounded down, at least 1 and at most 3
+** (docs/language.md, "Values and attributes"). */
+int suggest_limit(const char *word);
+/* "; did you mean 'a', 'b' or 'c'?": the candidates within suggest_limit of
+** word, closest first (then in the order given), at most `max` (1 to 3);
+** "" when none is. NULL candidates are skipped. */
+const char *did_you_mean(Arena *a, const char *word, const char *const *cands, int n, int max);
 
 /*
 ** source.c: source files and locations
@@ -108,6 +116,7 @@ typedef struct Span {
 ** layers whose statement starts on the next line. */
 typedef struct Suppress {
     int line;
+    int col;         /* of the list's first character */
     bool own_line;   /* nothing but white space before it on its line */
     const char *ids; /* the comma-separated list as written */
 } Suppress;
@@ -123,6 +132,7 @@ struct SourceFile {
     Vec networks; /* NetAst*: defined here */
     Vec imports;  /* Import*: in source order */
     Vec suppress; /* Suppress* */
+    Vec broken;   /* char*: names of blocks lost to syntax errors */
     /* An ONNX model (onnx_cli.c): the file is the model, the text is what
     ** `netc import` writes for it. Per line of the text, from 1 to nlines,
     ** the node it came from as diagnostics name it ("node 'NAME' (OP)") and
@@ -169,7 +179,8 @@ typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
     W(RF_MISALIGNED, "rf-misaligned")                                          \
     W(SOFTMAX_NOT_LAST, "softmax-not-last")                                    \
     W(UNUSED, "unused")                                                        \
-    W(CHECKERBOARD, "checkerboard")
+    W(CHECKERBOARD, "checkerboard")                                            \
+    W(UNKNOWN_WARNING, "unknown-warning")
 
 typedef enum {
 #define W(e, s) W_##e,
@@ -290,7 +301,9 @@ typedef struct Kwarg {
     Expr *value;
 } Kwarg;
 
-typedef enum { S_CALL, S_OUTPUT } StmtKind;
+/* S_LOST: `name = ...;` whose right side a syntax error lost; only its
+** target is known */
+typedef enum { S_CALL, S_OUTPUT, S_LOST } StmtKind;
 
 typedef struct Stmt {
     StmtKind kind;
@@ -463,10 +476,15 @@ typedef struct Shape {
 ** input: unit i sees input positions i·jump − pad … i·jump − pad + size − 1.
 ** After an upsampling or a transposed convolution the jump is a fraction:
 ** jump and pad are then jump/den and pad/den positions (den 0 or 1: whole
-** numbers); the size stays a whole number of positions (rf.c). */
+** numbers; jump/den in lowest terms), unit i's first position is
+** ⌊(i·jump − pad)/den⌋ and the size stays a whole number (rf.c). */
 typedef struct Field {
     int64_t size, jump, pad;
     int64_t den;
+    /* where no linear field is exact (docs/language.md, "Receptive fields
+    ** through upsampling"): the most positions by which the field may begin
+    ** before, and end after, a unit's true field; 0 and 0 when exact */
+    int64_t over_lo, over_hi;
 } Field;
 
 /* A block call site, for errors inside blocks and for prefixes. */
@@ -521,6 +539,7 @@ struct Node {
     Field rf[2];             /* rf.c: H then W */
     int rf_input;            /* rf.c: index of the input it is relative to */
     bool rf_misaligned;      /* rf.c: a merge whose inputs' fields differ */
+    bool rf_lost;            /* rf.c: its field, or an input's, too large to count */
     bool is_output;
     bool bad; /* a pass failed here or upstream: later passes skip it */
     struct Diag *size_mismatch; /* shape.c: the error of a merge whose maps
@@ -653,6 +672,9 @@ const char *rule_text(int i, int field);
 ** requires: shapes, counts, fields
 */
 void lint_run(Graph *g, Diags *d, const WarnConfig *cfg);
+/* unknown-warning: the ids of `# netc: disable=` comments, in every file
+** read, that name no warning. Once per run, after parsing. */
+void lint_comments(const Program *p, Diags *d);
 
 /*
 ** summary.c: the layer table, as text and JSON

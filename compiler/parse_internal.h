@@ -21,6 +21,9 @@ typedef struct ParseState {
     int errors;
     bool stopped; /* the scanner gave up on the file: no more errors */
     Span last_end, prev_end; /* where the last two tokens ended */
+    /* the target of the statement being read, once its '=' is read; NULL
+    ** between statements. A statement lost to a syntax error keeps it. */
+    Ident *target;
 } ParseState;
 
 /* Deeper parentheses are an error that ends the file: no real network

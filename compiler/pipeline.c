@@ -99,6 +99,7 @@ PipeStatus pipeline_run(Pipeline *pl) {
     parse_files(pl);
     if (pl->build && pl->failures.len)
         return PIPE_UNREADABLE;
+    lint_comments(p, d); /* the disable comments' ids */
 
     for (int i = 0; i < pl->roots.len; i++) {
         SourceFile *f = pl->roots.data[i];

@@ -392,33 +392,10 @@ static Value eval(Ctx *c, Scope *sc, const Expr *e) {
 }
 
 /* The closest of `n` candidates to `word`, or NULL if none is close. */
-/* The edit distance within which a known word is suggested: a third of
-** the word's length, rounded down, at least 1 and at most 3
-** (docs/language.md, "Values and attributes"). */
-static int suggest_limit(const char *word) {
-    int limit = (int)strlen(word) / 3;
-    return limit < 1 ? 1 : limit > 3 ? 3 : limit;
-}
-
-static const char *closest(const char *word, const char *const *cands, int n) {
-    const char *best = NULL;
-    int bestd = 1000;
-    int limit = suggest_limit(word);
-    for (int i = 0; i < n; i++) {
-        if (!cands[i])
-            continue;
-        int dist = edit_distance(word, cands[i]);
-        if (dist <= limit && dist < bestd) {
-            best = cands[i];
-            bestd = dist;
-        }
-    }
-    return best;
-}
-
-static const char *did_you_mean(Ctx *c, const char *word, const char *const *cands, int n) {
-    const char *s = closest(word, cands, n);
-    return s ? arena_printf(c->a, "; did you mean '%s'?", s) : "";
+/* The closest known word (util.c's rule, docs/language.md, "Values and
+** attributes"). */
+static const char *suggest(Ctx *c, const char *word, const char *const *cands, int n) {
+    return did_you_mean(c->a, word, cands, n, 1);
 }
 
 /*
@@ -498,7 +475,7 @@ static bool get_padding(Ctx *c, Scope *sc, Node *n, const Value *v) {
         static const char *const forms[] = {"valid", "same"};
         err(c, sc, v->span, "bad-attribute",
             "padding must be valid, same, an integer, (ph, pw) or (top, bottom, left, right), saw '%s'%s",
-            v->s, did_you_mean(c, v->s, forms, 2));
+            v->s, suggest(c, v->s, forms, 2));
         return false;
     }
     bad_value(c, sc, "padding",
@@ -518,7 +495,7 @@ static bool get_symbol(Ctx *c, Scope *sc, const char *name, const Value *v,
         for (int i = 0; i < n; i++)
             buf_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "", choices[i]);
         err(c, sc, v->span, "bad-attribute", "unknown %s '%s'%s (expected %s)", name, v->s,
-            did_you_mean(c, v->s, choices, n), b.data);
+            suggest(c, v->s, choices, n), b.data);
         buf_free(&b);
         return false;
     }
@@ -776,6 +753,18 @@ static void define_bad(Ctx *c, Scope *sc, const Stmt *st, const char *local, con
     sc->prev = n;
 }
 
+/* Is `name` a block of f or of its imports that a syntax error lost? Its
+** calls then get no second error: the syntax error says what is wrong. */
+static bool broken_block(const SourceFile *f, const char *name) {
+    for (int k = -1; k < f->imports.len; k++) {
+        const SourceFile *from = k < 0 ? f : ((const Import *)f->imports.data[k])->file;
+        for (int i = 0; from && i < from->broken.len; i++)
+            if (strcmp(from->broken.data[i], name) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* The block `name` as seen from f: f's own first, then its imports' in
 ** order; the first of a name wins. */
 static const Block *find_block(Ctx *c, const SourceFile *f, const char *name) {
@@ -820,25 +809,7 @@ static const char *suggest_callee(Ctx *c, const SourceFile *f, const char *name)
                 vec_push(c->a, &cands, (void *)((Block *)im->file->blocks.data[k])->id.name);
     }
     /* the close ones, closest first, at most three */
-    int limit = suggest_limit(name);
-    const char *pick[3];
-    int np = 0;
-    for (int d = 0; d <= limit && np < 3; d++)
-        for (int i = 0; i < cands.len && np < 3; i++) {
-            const char *s = cands.data[i];
-            bool dup = false;
-            for (int k = 0; k < np; k++)
-                dup = dup || strcmp(pick[k], s) == 0;
-            if (!dup && edit_distance(name, s) == d)
-                pick[np++] = s;
-        }
-    if (np == 0)
-        return "";
-    if (np == 1)
-        return arena_printf(c->a, "; did you mean '%s'?", pick[0]);
-    if (np == 2)
-        return arena_printf(c->a, "; did you mean '%s' or '%s'?", pick[0], pick[1]);
-    return arena_printf(c->a, "; did you mean '%s', '%s' or '%s'?", pick[0], pick[1], pick[2]);
+    return did_you_mean(c->a, name, (const char *const *)cands.data, cands.len, 3);
 }
 
 static void walk(Ctx *c, Scope *sc, const Vec *stmts);
@@ -937,7 +908,7 @@ static void call_op(Ctx *c, Scope *sc, const Stmt *st, OpKind op) {
                 if (info->allowed & (1u << j))
                     cands[j] = attr_names[j];
             err(c, sc, kw->key.span, "unknown-attribute", "%s has no attribute '%s'%s", info->name,
-                kw->key.name, did_you_mean(c, kw->key.name, cands, ATTR__COUNT));
+                kw->key.name, suggest(c, kw->key.name, cands, ATTR__COUNT));
             ok = false;
             unknown_attr = true;
             continue;
@@ -998,7 +969,7 @@ static int64_t block_layers(Ctx *c, const Block *b) {
     int64_t n = 0;
     for (int i = 0; i < b->stmts.len && n < LAYERS_CAP; i++) {
         const Stmt *st = b->stmts.data[i];
-        if (st->kind == S_OUTPUT)
+        if (st->kind == S_OUTPUT || st->kind == S_LOST)
             continue;
         const Block *callee =
             op_lookup(st->callee.name) >= 0 ? NULL : find_block(c, b->file, st->callee.name);
@@ -1091,7 +1062,7 @@ static void call_block(Ctx *c, Scope *sc, const Stmt *st, const Block *b) {
             for (int j = 0; j < b->vparams.len; j++)
                 pnames[j] = ((Param *)b->vparams.data[j])->id.name;
             err(c, sc, kw->key.span, "unknown-attribute", "block '%s' has no parameter '%s'%s",
-                b->id.name, kw->key.name, did_you_mean(c, kw->key.name, pnames, b->vparams.len));
+                b->id.name, kw->key.name, suggest(c, kw->key.name, pnames, b->vparams.len));
             ok = false;
             unknown_param = true;
             continue;
@@ -1186,6 +1157,12 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             output_stmt(c, sc, st);
             continue;
         }
+        if (st->kind == S_LOST) {
+            /* the syntax error was reported: define the name, quietly */
+            define_bad(c, sc, st, st->target.name,
+                       arena_printf(c->a, "%s%s", sc->prefix, st->target.name));
+            continue;
+        }
         if (c->g->nodes.len >= MAX_NODES) {
             err(c, sc, st->span, "too-large", "the network expands to more than %d layers",
                 MAX_NODES);
@@ -1220,8 +1197,9 @@ static void walk(Ctx *c, Scope *sc, const Vec *stmts) {
             call_block(c, sc, st, b);
             continue;
         }
-        err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
-            suggest_callee(c, sc->file, st->callee.name));
+        if (!broken_block(sc->file, st->callee.name))
+            err(c, sc, st->callee.span, "unknown-op", "unknown op '%s'%s", st->callee.name,
+                suggest_callee(c, sc->file, st->callee.name));
         const char *local = st->target.name ? st->target.name : generate(c, sc, st->callee.name);
         define_bad(c, sc, st, local, arena_printf(c->a, "%s%s", sc->prefix, local));
     }

@@ -179,13 +179,20 @@ void summary_json(const Graph *g, const MemPlan *mp, Buf *b) {
             for (int ax = 0; ax < 2; ax++) {
                 const Field *f = &n->rf[ax];
                 buf_puts(b, ax ? ", " : "");
-                json_string(b, f->den > 1 ? arena_printf(g->arena, "%lld/%lld", (long long)f->pad,
-                                                         (long long)f->den)
-                                          : arena_printf(g->arena, "%lld", (long long)f->pad));
+                Field p = {.jump = f->pad, .den = f->den}; /* the pad, in lowest terms */
+                json_string(b, field_jump_text(g->arena, &p));
             }
             buf_putc(b, ']');
         } else {
             json_ints(b, pad, 2);
+        }
+        if (n->rf[0].over_lo || n->rf[0].over_hi || n->rf[1].over_lo || n->rf[1].over_hi) {
+            /* no linear field is exact: it contains every unit's and exceeds
+            ** one by at most this (docs/language.md) */
+            int64_t over[2] = {n->rf[0].over_lo + n->rf[0].over_hi,
+                               n->rf[1].over_lo + n->rf[1].over_hi};
+            buf_puts(b, ", \"excess\": ");
+            json_ints(b, over, 2);
         }
         buf_puts(b, "}}");
     }

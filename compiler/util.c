@@ -232,3 +232,34 @@ int edit_distance(const char *a, const char *b) {
     }
     return row[lb];
 }
+
+int suggest_limit(const char *word) {
+    int limit = (int)strlen(word) / 3;
+    return limit < 1 ? 1 : limit > 3 ? 3 : limit;
+}
+
+const char *did_you_mean(Arena *a, const char *word, const char *const *cands, int n, int max) {
+    int limit = suggest_limit(word);
+    const char *pick[3];
+    int np = 0;
+    if (max > 3)
+        max = 3;
+    for (int d = 0; d <= limit && np < max; d++)
+        for (int i = 0; i < n && np < max; i++) {
+            const char *s = cands[i];
+            if (!s)
+                continue;
+            bool dup = false;
+            for (int k = 0; k < np; k++)
+                dup = dup || strcmp(pick[k], s) == 0;
+            if (!dup && edit_distance(word, s) == d)
+                pick[np++] = s;
+        }
+    if (np == 0)
+        return "";
+    if (np == 1)
+        return arena_printf(a, "; did you mean '%s'?", pick[0]);
+    if (np == 2)
+        return arena_printf(a, "; did you mean '%s' or '%s'?", pick[0], pick[1]);
+    return arena_printf(a, "; did you mean '%s', '%s' or '%s'?", pick[0], pick[1], pick[2]);
+}

@@ -122,7 +122,7 @@ static void add_arg(ParseState *ps, Stmt *st, Ident *pos, Kwarg *kw, Span s);
 
 %type <expr> expr atom
 %type <vec> exprs stmts names tparams vparams
-%type <ident> name
+%type <ident> name target
 %type <stmt> stmt call args
 %type <param> vparam
 %type <block> params
@@ -169,6 +169,7 @@ item:
             n->had_errors = true;
             n->file = ps->file;
             vec_push(ps->arena, &ps->file->networks, n);
+            ps->target = NULL;
             yyerrok;
         }
     | BLOCK IDENT '(' params ')' '{' stmts RETURN name ';' '}'
@@ -186,13 +187,19 @@ item:
             diag_error(ps->diags, ps->file, @8, "syntax",
                        "expected 'return NAME;' before '}' at the end of block '%s'", $2);
             ps->errors++;
+            vec_push(ps->arena, &ps->file->broken, (void *)$2);
         }
     | BLOCK IDENT '(' params ')' '{' stmts error '}'
-        { yyerrok; }
+        {
+            /* its calls are not unknown ops: the error above says why */
+            vec_push(ps->arena, &ps->file->broken, (void *)$2);
+            ps->target = NULL;
+            yyerrok;
+        }
     | IMPORT error ';'
-        { yyerrok; }
+        { ps->target = NULL; yyerrok; }
     | error '}'
-        { yyerrok; }
+        { ps->target = NULL; yyerrok; }
     ;
 
 /* the error count where a network's body starts */
@@ -262,10 +269,14 @@ stmts:
 
 /* stmt := [NAME '='] call ';' | 'output' NAME (',' NAME)* ';' */
 stmt:
-      name '=' call ';'
-        { $$ = $3; $$->target = *$1; $$->span = @$; $$->span.end_line = @3.end_line; $$->span.end_col = @3.end_col; }
+      target call ';'
+        {
+            $$ = $2; $$->target = *$1; $$->span = @$;
+            $$->span.end_line = @2.end_line; $$->span.end_col = @2.end_col;
+            ps->target = NULL;
+        }
     | call ';'
-        { $$ = $1; $$->span = @1; }
+        { $$ = $1; $$->span = @1; ps->target = NULL; }
     | OUTPUT names ';'
         {
             $$ = arena_alloc(ps->arena, sizeof(Stmt));
@@ -274,7 +285,25 @@ stmt:
             $$->args = *$2;
         }
     | error ';'
-        { $$ = NULL; yyerrok; }
+        {
+            /* a statement `name = ...` keeps its name, so that its uses are
+            ** no second error */
+            $$ = NULL;
+            if (ps->target) {
+                $$ = arena_alloc(ps->arena, sizeof(Stmt));
+                $$->kind = S_LOST;
+                $$->target = *ps->target;
+                $$->span = @$;
+            }
+            ps->target = NULL;
+            yyerrok;
+        }
+    ;
+
+/* target := name '=' */
+target:
+      name '='
+        { $$ = $1; ps->target = $1; }
     ;
 
 names:

@@ -96,7 +96,7 @@ contains "$tmp/out" "--format=text|json" "netc help summary"
 run help warnings
 expect 0 "netc help warnings"
 for id in rf-coverage dropped-pixels stride-gap bias-before-norm param-hotspot \
-    rf-misaligned softmax-not-last unused checkerboard; do
+    rf-misaligned softmax-not-last unused checkerboard unknown-warning; do
     if grep -qE "^  $id +warning +[^ ]" "$tmp/out"; then ok; else fail "help warnings: no warning '$id'"; fi
 done
 for id in syntax undefined redefined unknown-op unknown-attribute bad-attribute \

@@ -532,10 +532,17 @@ static void test_recovery_at_semicolon(void **state) {
     e = tn_diag_at(t, 1);
     assert_at(e, 5, 16);
     assert_string_equal(e->msg, "expected ')' or ',', saw identifier 'x'");
+    /* x, then a and c, whose calls were lost but whose names stay (b ran
+    ** into a's statement), then d */
     NetAst *n = net0(t);
-    assert_int_equal(n->stmts.len, 2); /* x and d */
+    assert_int_equal(n->stmts.len, 4);
     assert_string_equal(stmt_at(n, 0)->target.name, "x");
-    assert_string_equal(stmt_at(n, 1)->target.name, "d");
+    assert_string_equal(stmt_at(n, 1)->target.name, "a");
+    assert_int_equal(stmt_at(n, 1)->kind, S_LOST);
+    assert_string_equal(stmt_at(n, 2)->target.name, "c");
+    assert_int_equal(stmt_at(n, 2)->kind, S_LOST);
+    assert_string_equal(stmt_at(n, 3)->target.name, "d");
+    assert_int_equal(stmt_at(n, 3)->kind, S_CALL);
     tn_free(t);
 }
 
@@ -560,9 +567,13 @@ static void test_several_errors(void **state) {
     e = tn_diag_at(t, 2);
     assert_at(e, 5, 5);
     assert_string_equal(e->msg, "expected identifier, 'output' or '}', saw integer '5'");
+    /* x, a and b lost (their names kept), c; the '5' leaves nothing */
     NetAst *n = net0(t);
-    assert_int_equal(n->stmts.len, 2);
-    assert_string_equal(stmt_at(n, 1)->target.name, "c");
+    assert_int_equal(n->stmts.len, 4);
+    assert_int_equal(stmt_at(n, 1)->kind, S_LOST);
+    assert_string_equal(stmt_at(n, 2)->target.name, "b");
+    assert_int_equal(stmt_at(n, 2)->kind, S_LOST);
+    assert_string_equal(stmt_at(n, 3)->target.name, "c");
     tn_free(t);
 }
 

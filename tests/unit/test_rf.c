@@ -36,18 +36,47 @@ static void assert_rf(TestNet *t, const char *name, int64_t r, int64_t j, int64_
 
 static void test_window_step(void **state) {
     (void)state;
-    Field f = rf_window_step((Field){1, 1, 0, 1}, 3, 1, 0);
+    Field f = rf_window_step((Field){1, 1, 0, 1, 0, 0}, 3, 1, 0);
     assert_int_equal(f.size, 3);
     assert_int_equal(f.jump, 1);
     assert_int_equal(f.pad, 0);
-    f = rf_window_step((Field){3, 1, 1, 1}, 3, 2, 1);
+    f = rf_window_step((Field){3, 1, 1, 1, 0, 0}, 3, 2, 1);
     assert_int_equal(f.size, 5);
     assert_int_equal(f.jump, 2);
     assert_int_equal(f.pad, 2);
-    f = rf_window_step((Field){10, 4, 3, 1}, 5, 3, 2); /* 10 + 4·4, 12, 3 + 2·4 */
+    f = rf_window_step((Field){10, 4, 3, 1, 0, 0}, 5, 3, 2); /* 10 + 4·4, 12, 3 + 2·4 */
     assert_int_equal(f.size, 26);
     assert_int_equal(f.jump, 12);
     assert_int_equal(f.pad, 11);
+}
+
+/* After a fractional jump: the window is fitted to the units it reads. */
+static void test_window_step_fraction(void **state) {
+    (void)state;
+    /* (1, 1/2, 0): unit u sees ⌊u/2⌋. A 2×2 stride-2 window reads units
+    ** 2o and 2o + 1, both position o: (1, 1, 0), exact */
+    Field f = rf_window_step((Field){1, 1, 0, 2, 0, 0}, 2, 2, 0);
+    assert_int_equal(f.size, 1);
+    assert_int_equal(f.jump, 1);
+    assert_int_equal(f.den, 1);
+    assert_int_equal(f.pad, 0);
+    assert_int_equal(f.over_lo + f.over_hi, 0);
+    /* kernel 3, stride 1: units o … o + 2, positions ⌊o/2⌋ … ⌊o/2⌋ + 1:
+    ** (2, 1/2, 0), exact */
+    f = rf_window_step((Field){1, 1, 0, 2, 0, 0}, 3, 1, 0);
+    assert_int_equal(f.size, 2);
+    assert_int_equal(f.jump, 1);
+    assert_int_equal(f.den, 2);
+    assert_int_equal(f.pad, 0);
+    assert_int_equal(f.over_lo + f.over_hi, 0);
+    /* kernel 2, stride 1: units o, o + 1 see one position for even o and
+    ** two for odd o: no linear field is exact; (2, 1/2, 0) contains both
+    ** and exceeds the even units' by one */
+    f = rf_window_step((Field){1, 1, 0, 2, 0, 0}, 2, 1, 0);
+    assert_int_equal(f.size, 2);
+    assert_int_equal(f.pad, 0);
+    assert_int_equal(f.over_lo, 0);
+    assert_int_equal(f.over_hi, 1);
 }
 
 /* convs and pools, no padding */
@@ -67,6 +96,37 @@ static void test_chain(void **state) {
     assert_rf(t, "c", 10, 2, 0);
     assert_rf(t, "d", 14, 4, 0);
     assert_int_equal(tn_node(t, "d")->rf_input, 0);
+    tn_free(t);
+}
+
+/* Upsampling: exact from a map of jump 1, contained from a map of jump 2. */
+static void test_upsample(void **state) {
+    (void)state;
+    TestNet *t = net("(16, 16, 1)",
+                     "    a = conv2d(filters=1, kernel=3, padding=1);\n"
+                     "    u = upsample2d(a, scale=2);\n"
+                     "    s = conv2d(a, filters=1, kernel=3, stride=2);\n"
+                     "    v = upsample2d(s, scale=2);\n"
+                     "    t = conv2d_transpose(s, filters=1, kernel=2, stride=2);\n");
+    assert_no_errors(t);
+    /* output o sees a's unit ⌊o/2⌋: positions ⌊o/2⌋ − 1 … ⌊o/2⌋ + 1,
+    ** which is ⌊(o − 2)/2⌋ …: (3, 1/2, 2/2) */
+    Node *u = tn_must_node(t, "u");
+    assert_int_equal(u->rf[0].size, 3);
+    assert_int_equal(u->rf[0].jump, 1);
+    assert_int_equal(u->rf[0].den, 2);
+    assert_int_equal(u->rf[0].pad, 2);
+    assert_int_equal(u->rf[0].over_lo + u->rf[0].over_hi, 0);
+    /* s: (5, 2, 1); output o sees 2⌊o/2⌋ − 1 … 2⌊o/2⌋ + 3: odd o the same
+    ** as the even o before it. No linear field is exact: (6, 1, 2) begins
+    ** one position early for even o and ends one late for odd o */
+    assert_rf(t, "s", 5, 2, 1);
+    assert_rf(t, "v", 6, 1, 2);
+    Node *v = tn_must_node(t, "v");
+    assert_int_equal(v->rf[0].over_lo, 1);
+    assert_int_equal(v->rf[0].over_hi, 1);
+    /* kernel 2, stride 2: each output reads one input, ⌊o/2⌋, as v */
+    assert_rf(t, "t", 6, 1, 2);
     tn_free(t);
 }
 
@@ -389,6 +449,8 @@ static void test_flat_input(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_step),
+        cmocka_unit_test(test_window_step_fraction),
+        cmocka_unit_test(test_upsample),
         cmocka_unit_test(test_chain),
         cmocka_unit_test(test_mnist),
         cmocka_unit_test(test_padding),

@@ -1,0 +1,1 @@
+check -Wno-unknown-warning tests/golden/lint/unknown-warning.net

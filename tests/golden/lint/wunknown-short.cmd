@@ -1,0 +1,1 @@
+check -Wunse examples/seed.net

@@ -1,0 +1,1 @@
+check -Wno-error=bias-bfor-nrm examples/seed.net

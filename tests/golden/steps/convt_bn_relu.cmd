@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/convt_bn_relu/model.net --emit=steps
