@@ -53,6 +53,9 @@ typedef struct E {
     LLVMModuleRef mod;
     LLVMBuilderRef b;
     LLVMTypeRef f32, i64, i8, ptr, voidt;
+    LLVMTypeRef vec, vptr; /* <NETC_VW x float>, and a pointer to one */
+    LLVMValueRef vfmuladd;
+    LLVMTypeRef vfmuladd_t;
     LLVMValueRef fn;      /* the function being built */
     LLVMValueRef W;       /* the weights, as a float pointer */
     LLVMValueRef fmuladd, exp, tanhf, erff, softmax;
@@ -89,6 +92,40 @@ static LLVMValueRef add(const E *e, LLVMValueRef a, LLVMValueRef b) {
 
 static LLVMValueRef mul(const E *e, LLVMValueRef a, int64_t k) {
     return LLVMBuildNSWMul(e->b, a, ci(e, k), "");
+}
+
+/* The fast kernels' vectors: NETC_VW floats, stated in the IR whatever the
+** target; LLVM splits them into the target's registers (two AVX, one
+** AVX-512, four NEON or SSE registers), so NETC_BLOCK output channels are
+** NETC_BLOCK / NETC_VW vectors. */
+#define NETC_VW 16
+#define NETC_NVEC (NETC_BLOCK / NETC_VW)
+
+/* The vector at base[idx] (floats, 4-byte aligned). */
+static LLVMValueRef vld(const E *e, LLVMValueRef base, LLVMValueRef idx) {
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(e->b, e->f32, base, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(e->b, e->vec, LLVMBuildBitCast(e->b, p, e->vptr, ""), "");
+    LLVMSetAlignment(v, 4);
+    return v;
+}
+
+static void vst(const E *e, LLVMValueRef v, LLVMValueRef base, LLVMValueRef idx) {
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(e->b, e->f32, base, &idx, 1, "");
+    LLVMValueRef s = LLVMBuildStore(e->b, v, LLVMBuildBitCast(e->b, p, e->vptr, ""));
+    LLVMSetAlignment(s, 4);
+}
+
+/* x in every lane */
+static LLVMValueRef splat(const E *e, LLVMValueRef x) {
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(e->ctx);
+    LLVMValueRef v = LLVMBuildInsertElement(e->b, LLVMGetUndef(e->vec), x, LLVMConstInt(i32, 0, 0), "");
+    LLVMValueRef mask = LLVMConstNull(LLVMVectorType(i32, NETC_VW));
+    return LLVMBuildShuffleVector(e->b, v, LLVMGetUndef(e->vec), mask, "");
+}
+
+static LLVMValueRef vfmuladd(const E *e, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c) {
+    LLVMValueRef args[3] = {a, b, c};
+    return LLVMBuildCall2(e->b, e->vfmuladd_t, e->vfmuladd, args, 3, "");
 }
 
 static LLVMValueRef fmuladd(const E *e, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c) {
@@ -274,6 +311,42 @@ static LLVMValueRef entry_array(E *e, int64_t n) {
     LLVMSetAlignment(a, 64);
     LLVMPositionBuilderAtEnd(e->b, cur);
     return LLVMBuildBitCast(e->b, a, e->ptr, "");
+}
+
+/* The accumulators of a fast kernel: NETC_NVEC vectors on the stack, made
+** in the entry block, which the optimiser keeps in registers. */
+static void entry_vectors(E *e, LLVMValueRef *acc) {
+    LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(e->fn);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(e->b, first);
+    else
+        LLVMPositionBuilderAtEnd(e->b, entry);
+    for (int v = 0; v < NETC_NVEC; v++)
+        acc[v] = LLVMBuildAlloca(e->b, e->vec, "acc");
+    LLVMPositionBuilderAtEnd(e->b, cur);
+}
+
+/* acc[v] = x·w[v·NETC_VW ...] + acc[v], for the NETC_BLOCK floats at w */
+static void block_fma(E *e, LLVMValueRef *acc, LLVMValueRef x, LLVMValueRef w) {
+    LLVMValueRef xs = splat(e, x);
+    for (int v = 0; v < NETC_NVEC; v++) {
+        LLVMValueRef a = LLVMBuildLoad2(e->b, e->vec, acc[v], "");
+        LLVMBuildStore(e->b, vfmuladd(e, xs, vld(e, w, ci(e, v * NETC_VW)), a), acc[v]);
+    }
+}
+
+/* acc = the NETC_BLOCK floats at p (or zeros when p is NULL) */
+static void block_set(E *e, LLVMValueRef *acc, LLVMValueRef p) {
+    for (int v = 0; v < NETC_NVEC; v++)
+        LLVMBuildStore(e->b, p ? vld(e, p, ci(e, v * NETC_VW)) : LLVMConstNull(e->vec), acc[v]);
+}
+
+/* the accumulators into the NETC_BLOCK floats at p */
+static void block_store(E *e, LLVMValueRef *acc, LLVMValueRef p) {
+    for (int v = 0; v < NETC_NVEC; v++)
+        vst(e, LLVMBuildLoad2(e->b, e->vec, acc[v], ""), p, ci(e, v * NETC_VW));
 }
 
 static LLVMValueRef icmp(E *e, LLVMIntPredicate p, LLVMValueRef a, LLVMValueRef b) {
@@ -614,12 +687,13 @@ static void emit_flatten(E *e, const Step *s) {
 static void direct_px(E *e, const Step *s, const Win *w, const Pixel *p) {
     int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK, ncb = (w->C + s->cblock - 1) / s->cblock;
     LLVMValueRef in = param(e, 0), out = param(e, 1);
-    LLVMValueRef acc = entry_array(e, NETC_BLOCK);
+    LLVMValueRef tmp = entry_array(e, NETC_BLOCK), acc[NETC_NVEC];
+    entry_vectors(e, acc);
     LLVMValueRef pix = add(e, mul(e, p->oh, w->OW), p->ow);
     Loop Lf, Lb, Lh, Lw, Lc, Lj;
     LLVMValueRef fb = loop_to(e, &Lf, nfb);
     LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
-    LLVMBuildMemCpy(e->b, acc, 64, gep(e, e->W, add(e, ci(e, s->b), c0)), 4, ci(e, NETC_BLOCK * 4));
+    block_set(e, acc, gep(e, e->W, add(e, ci(e, s->b), c0)));
     LLVMValueRef wt = gep(e, e->W, add(e, ci(e, s->w), mul(e, fb, w->KH * w->KW * w->C * NETC_BLOCK)));
     LLVMValueRef k0 = ci(e, 0), k1 = ci(e, w->C);
     if (ncb > 1) {
@@ -634,23 +708,20 @@ static void direct_px(E *e, const Step *s, const Win *w, const Pixel *p) {
     LLVMValueRef x = gep(e, in, mul(e, add(e, mul(e, row, w->W), col), w->C));
     LLVMValueRef wk = gep(e, wt, mul(e, add(e, mul(e, kh, w->KW), kw), w->C * NETC_BLOCK));
     LLVMValueRef c = loop_open(e, &Lc, k0, k1);
-    LLVMValueRef xv = ld(e, x, c);
-    LLVMValueRef wr = gep(e, wk, mul(e, c, NETC_BLOCK));
-    LLVMValueRef j = loop_to(e, &Lj, NETC_BLOCK);
-    st(e, fmuladd(e, xv, ld(e, wr, j), ld(e, acc, j)), acc, j);
-    loop_close(e, &Lj);
+    block_fma(e, acc, ld(e, x, c), gep(e, wk, mul(e, c, NETC_BLOCK)));
     loop_close(e, &Lc);
     loop_close(e, &Lw);
     loop_close(e, &Lh);
     if (ncb > 1)
         loop_close(e, &Lb);
     /* the block's nc channels out, with the residual and the activation */
+    block_store(e, acc, tmp);
     LLVMValueRef nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, w->F), c0, ""), ci(e, NETC_BLOCK));
     LLVMValueRef at = add(e, mul(e, pix, w->F), c0);
     LLVMValueRef o = gep(e, out, at);
     LLVMValueRef r = s->res_node ? gep(e, param(e, 2), at) : NULL;
-    j = loop_open(e, &Lj, ci(e, 0), nc);
-    LLVMValueRef v = ld(e, acc, j);
+    LLVMValueRef j = loop_open(e, &Lj, ci(e, 0), nc);
+    LLVMValueRef v = ld(e, tmp, j);
     if (r)
         v = LLVMBuildFAdd(e->b, v, ld(e, r, j), "");
     st(e, act_value(e, s->act, s->alpha, v), o, j);
@@ -665,21 +736,19 @@ static void emit_gemv(E *e, const Step *s) {
     int64_t n_in = s->node->in[0]->shape.d[0], n_out = s->node->shape.d[0];
     int64_t nfb = (n_out + NETC_BLOCK - 1) / NETC_BLOCK;
     LLVMValueRef in = param(e, 0), out = param(e, 1);
-    LLVMValueRef acc = entry_array(e, NETC_BLOCK);
-    Loop Lf, Li, Lj;
+    LLVMValueRef tmp = entry_array(e, NETC_BLOCK), acc[NETC_NVEC];
+    entry_vectors(e, acc);
+    Loop Lf, Li;
     LLVMValueRef fb = loop_to(e, &Lf, nfb);
     LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
-    LLVMBuildMemCpy(e->b, acc, 64, gep(e, e->W, add(e, ci(e, s->b), c0)), 4, ci(e, NETC_BLOCK * 4));
+    block_set(e, acc, gep(e, e->W, add(e, ci(e, s->b), c0)));
     LLVMValueRef wt = gep(e, e->W, add(e, ci(e, s->w), mul(e, fb, n_in * NETC_BLOCK)));
     LLVMValueRef i = loop_to(e, &Li, n_in);
-    LLVMValueRef xv = ld(e, in, i);
-    LLVMValueRef wr = gep(e, wt, mul(e, i, NETC_BLOCK));
-    LLVMValueRef j = loop_to(e, &Lj, NETC_BLOCK);
-    st(e, fmuladd(e, xv, ld(e, wr, j), ld(e, acc, j)), acc, j);
-    loop_close(e, &Lj);
+    block_fma(e, acc, ld(e, in, i), gep(e, wt, mul(e, i, NETC_BLOCK)));
     loop_close(e, &Li);
+    block_store(e, acc, tmp);
     LLVMValueRef nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, n_out), c0, ""), ci(e, NETC_BLOCK));
-    LLVMBuildMemCpy(e->b, gep(e, out, c0), 4, acc, 64, LLVMBuildNSWMul(e->b, nc, ci(e, 4), ""));
+    LLVMBuildMemCpy(e->b, gep(e, out, c0), 4, tmp, 64, LLVMBuildNSWMul(e->b, nc, ci(e, 4), ""));
     loop_close(e, &Lf);
     act_range(e, s->act, s->alpha, out, n_out);
 }
@@ -688,13 +757,15 @@ static void emit_gemv(E *e, const Step *s) {
 ** M[16][64] = sum over the input channels of V (the tile's 4x4 input patch
 ** transformed, B^T d B) times U (the weights transformed at build time,
 ** [F/64][16][C][64]); then Y = A^T M A, plus the bias, the residual and
-** the activation, for the tile's pixels inside the output. */
+** the activation, for the tile's pixels inside the output. V, 16·C floats
+** per tile, is on the stack, as emit_c.c's scratch is. */
 static void emit_winograd(E *e, const Step *s) {
     Win w = window(s);
     LLVMBuilderRef b = e->b;
     int64_t TW = (w.OW + 1) / 2, TH = (w.OH + 1) / 2, nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK;
     LLVMValueRef in = param(e, 0), out = param(e, 1), res = s->res_node ? param(e, 2) : NULL;
-    LLVMValueRef M = entry_array(e, 16 * NETC_BLOCK);
+    LLVMValueRef M = entry_array(e, 16 * NETC_BLOCK), V = entry_array(e, 16 * w.C), acc[NETC_NVEC];
+    entry_vectors(e, acc);
     Loop Lt, Lu, Lf, Lc, Lq;
     LLVMValueRef ty = loop_to(e, &Lt, TH);
     LLVMValueRef tx = loop_to(e, &Lu, TW);
@@ -709,11 +780,9 @@ static void emit_winograd(E *e, const Step *s) {
         inside[i] = LLVMBuildAnd(b, okh, okw, "");
         at[i] = LLVMBuildSelect(b, inside[i], mul(e, add(e, mul(e, y, w.W), x), w.C), ci(e, 0), "");
     }
-    LLVMValueRef fb = loop_to(e, &Lf, nfb);
-    LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
-    LLVMBuildMemSet(b, M, LLVMConstInt(e->i8, 0, 0), ci(e, 16 * NETC_BLOCK * 4), 64);
+    /* V = B^T d B for every input channel, [16][C] */
     LLVMValueRef c = loop_to(e, &Lc, w.C);
-    LLVMValueRef a[16], t4[16], V[16];
+    LLVMValueRef a[16], t4[16];
     for (int i = 0; i < 16; i++)
         a[i] = LLVMBuildSelect(b, inside[i], ld(e, in, add(e, at[i], c)), cf(e, 0.0), "");
     for (int i = 0; i < 4; i++) {
@@ -723,22 +792,24 @@ static void emit_winograd(E *e, const Step *s) {
         t4[12 + i] = LLVMBuildFSub(b, a[4 + i], a[12 + i], "");
     }
     for (int i = 0; i < 4; i++) {
-        V[4 * i] = LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], "");
-        V[4 * i + 1] = LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], "");
-        V[4 * i + 2] = LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], "");
-        V[4 * i + 3] = LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], "");
-    }
-    for (int i = 0; i < 16; i++) {
-        /* U[fb][i][c][0..64) */
-        LLVMValueRef u = gep(e, e->W, add(e, ci(e, s->w),
-                                          mul(e, add(e, mul(e, add(e, mul(e, fb, 16), ci(e, i)), w.C), c),
-                                              NETC_BLOCK)));
-        LLVMValueRef m = gep(e, M, ci(e, i * NETC_BLOCK));
-        LLVMValueRef q = loop_to(e, &Lq, NETC_BLOCK);
-        st(e, fmuladd(e, V[i], ld(e, u, q), ld(e, m, q)), m, q);
-        loop_close(e, &Lq);
+        st(e, LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], ""), V, add(e, ci(e, (4 * i) * w.C), c));
+        st(e, LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], ""), V, add(e, ci(e, (4 * i + 1) * w.C), c));
+        st(e, LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], ""), V, add(e, ci(e, (4 * i + 2) * w.C), c));
+        st(e, LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], ""), V, add(e, ci(e, (4 * i + 3) * w.C), c));
     }
     loop_close(e, &Lc);
+    /* the 16 products, M[i] = sum over c of V[i][c]·U[fb][i][c] */
+    LLVMValueRef fb = loop_to(e, &Lf, nfb);
+    LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
+    for (int i = 0; i < 16; i++) {
+        block_set(e, acc, NULL);
+        LLVMValueRef u = gep(e, e->W, add(e, ci(e, s->w), mul(e, add(e, mul(e, fb, 16), ci(e, i)),
+                                                             w.C * NETC_BLOCK)));
+        c = loop_to(e, &Lc, w.C);
+        block_fma(e, acc, ld(e, V, add(e, ci(e, i * w.C), c)), gep(e, u, mul(e, c, NETC_BLOCK)));
+        loop_close(e, &Lc);
+        block_store(e, acc, gep(e, M, ci(e, i * NETC_BLOCK)));
+    }
     /* the output transform, for the nq channels of the block */
     LLVMValueRef nq = smin(e, LLVMBuildNSWSub(b, ci(e, w.F), c0, ""), ci(e, NETC_BLOCK));
     LLVMValueRef h2 = icmp(e, LLVMIntSLT, add(e, oy, ci(e, 1)), ci(e, w.OH));
@@ -1067,6 +1138,10 @@ static void build_module(E *e, const CNames *names) {
     unsigned id = LLVMLookupIntrinsicID(fma, strlen(fma));
     e->fmuladd = LLVMGetIntrinsicDeclaration(e->mod, id, &e->f32, 1);
     e->fmuladd_t = LLVMIntrinsicGetType(e->ctx, id, &e->f32, 1);
+    e->vec = LLVMVectorType(e->f32, NETC_VW);
+    e->vptr = LLVMPointerType(e->vec, 0);
+    e->vfmuladd = LLVMGetIntrinsicDeclaration(e->mod, id, &e->vec, 1);
+    e->vfmuladd_t = LLVMIntrinsicGetType(e->ctx, id, &e->vec, 1);
     id = LLVMLookupIntrinsicID(ex, strlen(ex));
     e->exp = LLVMGetIntrinsicDeclaration(e->mod, id, &e->f32, 1);
     e->exp_t = LLVMIntrinsicGetType(e->ctx, id, &e->f32, 1);
