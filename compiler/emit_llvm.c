@@ -521,8 +521,6 @@ static void pool_px(E *e, const Step *s, const Win *w, const Pixel *p) {
     loop_close(e, &L);
 }
 
-static void direct_px(E *e, const Step *s, const Win *w, const Pixel *p);
-
 static void emit_windowed(E *e, const Step *s) {
     Win w = window(s);
     Loop Lh, Lw;
@@ -533,9 +531,7 @@ static void emit_windowed(E *e, const Step *s) {
     p.ow = loop_to(e, &Lw, w.OW);
     p.iw0 = LLVMBuildNSWSub(e->b, mul(e, p.ow, w.SW), ci(e, w.PL), "");
     taps(e, p.iw0, w.W, w.KW, w.DW, &p.kw0, &p.kw1);
-    if (s->kind == K_CONV && (s->strategy == S_DIRECT || s->strategy == S_GEMM))
-        direct_px(e, s, &w, &p);
-    else if (s->kind == K_CONV)
+    if (s->kind == K_CONV)
         conv_px(e, s, &w, &p); /* S_GENERIC, S_DEPTHWISE */
     else
         pool_px(e, s, &w, &p);
@@ -680,52 +676,149 @@ static void emit_flatten(E *e, const Step *s) {
 ** target's vectors.
 */
 
-/* S_DIRECT and S_GEMM: per output pixel and block of 64 output channels,
-** the bias, then each block of cblock input channels over the kernel
-** window (weights [F/64][kh][kw][C][64]), then the residual and the
-** activation. S_GEMM is the 1x1 case, whose window is one pixel. */
-static void direct_px(E *e, const Step *s, const Win *w, const Pixel *p) {
-    int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK, ncb = (w->C + s->cblock - 1) / s->cblock;
+/* The columns where the whole window lies inside the input: [lo, hi)
+** (emit_c.c's interior). */
+static void interior(const Win *w, int64_t *lo, int64_t *hi) {
+    int64_t a = (w->PL + w->SW - 1) / w->SW;
+    int64_t span = w->W - 1 + w->PL - (w->KW - 1) * w->DW;
+    int64_t b = span < 0 ? 0 : span / w->SW + 1;
+    if (a > w->OW)
+        a = w->OW;
+    if (b > w->OW)
+        b = w->OW;
+    if (b < a)
+        b = a;
+    *lo = a;
+    *hi = b;
+}
+
+/* The direct kernel's tile: FAST_RP output pixels of a row (interior
+** columns) by NETC_VW output channels, FAST_RP vectors in registers, as
+** emit_c.c's tile of NETC_RP pixels. */
+#define FAST_RP 6
+
+typedef struct Direct {
+    const Step *s;
+    Win w;
+    int64_t ncb;
+    LLVMValueRef acc[FAST_RP], tmp;
+    LLVMValueRef wt, c0, nc; /* the block's weights (at its 16 channels), first channel, count */
+    LLVMValueRef oh, ih0, kh0, kh1;
+} Direct;
+
+/* np pixels from column ow: the bias, every block of cblock input
+** channels over the window (kw0, kw1), then out with the residual and the
+** activation. */
+static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    const Step *s = t->s;
+    const Win *w = &t->w;
     LLVMValueRef in = param(e, 0), out = param(e, 1);
-    LLVMValueRef tmp = entry_array(e, NETC_BLOCK), acc[NETC_NVEC];
-    entry_vectors(e, acc);
-    LLVMValueRef pix = add(e, mul(e, p->oh, w->OW), p->ow);
-    Loop Lf, Lb, Lh, Lw, Lc, Lj;
-    LLVMValueRef fb = loop_to(e, &Lf, nfb);
-    LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
-    block_set(e, acc, gep(e, e->W, add(e, ci(e, s->b), c0)));
-    LLVMValueRef wt = gep(e, e->W, add(e, ci(e, s->w), mul(e, fb, w->KH * w->KW * w->C * NETC_BLOCK)));
+    LLVMValueRef bias = gep(e, e->W, add(e, ci(e, s->b), t->c0));
+    for (int p = 0; p < np; p++)
+        LLVMBuildStore(e->b, vld(e, bias, ci(e, 0)), t->acc[p]);
+    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
+    Loop Lb, Lh, Lw, Lc, Lj;
     LLVMValueRef k0 = ci(e, 0), k1 = ci(e, w->C);
-    if (ncb > 1) {
-        LLVMValueRef cb = loop_to(e, &Lb, ncb);
+    if (t->ncb > 1) {
+        LLVMValueRef cb = loop_to(e, &Lb, t->ncb);
         k0 = mul(e, cb, s->cblock);
         k1 = smin(e, add(e, k0, ci(e, s->cblock)), ci(e, w->C));
     }
-    LLVMValueRef kh = loop_open(e, &Lh, p->kh0, p->kh1);
-    LLVMValueRef kw = loop_open(e, &Lw, p->kw0, p->kw1);
-    LLVMValueRef row = add(e, p->ih0, mul(e, kh, w->DH));
-    LLVMValueRef col = add(e, p->iw0, mul(e, kw, w->DW));
+    LLVMValueRef kh = loop_open(e, &Lh, t->kh0, t->kh1);
+    LLVMValueRef kw = loop_open(e, &Lw, kw0, kw1);
+    LLVMValueRef row = add(e, t->ih0, mul(e, kh, w->DH));
+    LLVMValueRef col = add(e, iw0, mul(e, kw, w->DW));
     LLVMValueRef x = gep(e, in, mul(e, add(e, mul(e, row, w->W), col), w->C));
-    LLVMValueRef wk = gep(e, wt, mul(e, add(e, mul(e, kh, w->KW), kw), w->C * NETC_BLOCK));
+    LLVMValueRef wk = gep(e, t->wt, mul(e, add(e, mul(e, kh, w->KW), kw), w->C * NETC_BLOCK));
     LLVMValueRef c = loop_open(e, &Lc, k0, k1);
-    block_fma(e, acc, ld(e, x, c), gep(e, wk, mul(e, c, NETC_BLOCK)));
+    LLVMValueRef wv = vld(e, wk, mul(e, c, NETC_BLOCK));
+    for (int p = 0; p < np; p++) {
+        LLVMValueRef xs = splat(e, ld(e, x, add(e, ci(e, p * w->SW * w->C), c)));
+        LLVMValueRef a = LLVMBuildLoad2(e->b, e->vec, t->acc[p], "");
+        LLVMBuildStore(e->b, vfmuladd(e, xs, wv, a), t->acc[p]);
+    }
     loop_close(e, &Lc);
     loop_close(e, &Lw);
     loop_close(e, &Lh);
-    if (ncb > 1)
+    if (t->ncb > 1)
         loop_close(e, &Lb);
-    /* the block's nc channels out, with the residual and the activation */
-    block_store(e, acc, tmp);
-    LLVMValueRef nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, w->F), c0, ""), ci(e, NETC_BLOCK));
-    LLVMValueRef at = add(e, mul(e, pix, w->F), c0);
-    LLVMValueRef o = gep(e, out, at);
-    LLVMValueRef r = s->res_node ? gep(e, param(e, 2), at) : NULL;
-    LLVMValueRef j = loop_open(e, &Lj, ci(e, 0), nc);
-    LLVMValueRef v = ld(e, tmp, j);
-    if (r)
-        v = LLVMBuildFAdd(e->b, v, ld(e, r, j), "");
-    st(e, act_value(e, s->act, s->alpha, v), o, j);
-    loop_close(e, &Lj);
+    for (int p = 0; p < np; p++) {
+        vst(e, LLVMBuildLoad2(e->b, e->vec, t->acc[p], ""), t->tmp, ci(e, 0));
+        LLVMValueRef at = add(e, mul(e, add(e, mul(e, t->oh, w->OW), add(e, ow, ci(e, p))), w->F), t->c0);
+        LLVMValueRef o = gep(e, out, at);
+        LLVMValueRef r = s->res_node ? gep(e, param(e, 2), at) : NULL;
+        LLVMValueRef j = loop_open(e, &Lj, ci(e, 0), t->nc);
+        LLVMValueRef v = ld(e, t->tmp, j);
+        if (r)
+            v = LLVMBuildFAdd(e->b, v, ld(e, r, j), "");
+        st(e, act_value(e, s->act, s->alpha, v), o, j);
+        loop_close(e, &Lj);
+    }
+}
+
+/* One column at the border: the kernel columns inside the input. */
+static void direct_border(E *e, Direct *t, LLVMValueRef ow) {
+    const Win *w = &t->w;
+    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
+    LLVMValueRef kw0, kw1;
+    taps(e, iw0, w->W, w->KW, w->DW, &kw0, &kw1);
+    direct_tile(e, t, 1, ow, kw0, kw1);
+}
+
+/* S_DIRECT and S_GEMM (emit_c.c's emit_fast_conv): per block of 64 output
+** channels (weights [F/64][kh][kw][C][64]), per 16 of them, per output
+** row, the border columns one by one and the interior in tiles of FAST_RP
+** pixels; S_GEMM, the 1x1 case, sees all pixels as one row. Each output
+** channel is its bias plus, block of cblock input channels after block,
+** the products over the window: emit_c.c's order. */
+static void emit_direct(E *e, const Step *s) {
+    Direct t = {.s = s, .w = window(s)};
+    Win *w = &t.w;
+    if (s->strategy == S_GEMM) {
+        w->W = w->OW = w->H * w->W;
+        w->H = w->OH = 1;
+    }
+    t.ncb = (w->C + s->cblock - 1) / s->cblock;
+    int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK, lo, hi;
+    interior(w, &lo, &hi);
+    t.tmp = entry_array(e, NETC_VW);
+    LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
+    LLVMPositionBuilderBefore(e->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn)));
+    for (int p = 0; p < FAST_RP; p++)
+        t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
+    LLVMPositionBuilderAtEnd(e->b, cur);
+    Loop Lf, Lh, Lr, Lw;
+    LLVMValueRef fb = loop_to(e, &Lf, nfb);
+    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
+    t.c0 = add(e, mul(e, fb, NETC_BLOCK), mul(e, h, NETC_VW));
+    LLVMBasicBlockRef skip = if_open(e, icmp(e, LLVMIntSLT, t.c0, ci(e, w->F)));
+    t.nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, w->F), t.c0, ""), ci(e, NETC_VW));
+    t.wt = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, fb, w->KH * w->KW * w->C * NETC_BLOCK)),
+                           mul(e, h, NETC_VW)));
+    t.oh = loop_to(e, &Lr, w->OH);
+    t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
+    taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
+    if (lo > 0) {
+        LLVMValueRef ow = loop_to(e, &Lw, lo);
+        direct_border(e, &t, ow);
+        loop_close(e, &Lw);
+    }
+    int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
+    if (ntiles > 0) {
+        LLVMValueRef k = loop_to(e, &Lw, ntiles);
+        direct_tile(e, &t, FAST_RP, add(e, ci(e, lo), mul(e, k, FAST_RP)), ci(e, 0), ci(e, w->KW));
+        loop_close(e, &Lw);
+    }
+    if (rem)
+        direct_tile(e, &t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
+    if (hi < w->OW) {
+        LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
+        direct_border(e, &t, ow);
+        loop_close(e, &Lw);
+    }
+    loop_close(e, &Lr);
+    if_close(e, skip);
+    loop_close(e, &Lh);
     loop_close(e, &Lf);
 }
 
@@ -753,99 +846,155 @@ static void emit_gemv(E *e, const Step *s) {
     act_range(e, s->act, s->alpha, out, n_out);
 }
 
-/* S_WINOGRAD, F(2,3): per 2x2 output tile and block of 64 output channels,
-** M[16][64] = sum over the input channels of V (the tile's 4x4 input patch
-** transformed, B^T d B) times U (the weights transformed at build time,
-** [F/64][16][C][64]); then Y = A^T M A, plus the bias, the residual and
-** the activation, for the tile's pixels inside the output. V, 16·C floats
-** per tile, is on the stack, as emit_c.c's scratch is. */
-static void emit_winograd(E *e, const Step *s) {
-    Win w = window(s);
+/* S_WINOGRAD, F(2,3) (emit_c.c's emit_winograd): the output in tiles of
+** 2x2 pixels, WG_T tiles at a time in row order. Per block of 64 output
+** channels and group of tiles, per block of cblock input channels: the
+** tiles' 4x4 input patches transformed (V = B^T d B, [16][WG_T][cblock]),
+** then M[16][WG_T][64] += V times U (the weights transformed at build time,
+** [F/64][16][C][64]), WG_T tiles by 16 channels in registers; at the end
+** Y = A^T M A, plus the bias, the residual and the activation, for the
+** tile's pixels inside the output. V and M are on the stack. */
+#define WG_T 6
+
+typedef struct Wino {
+    const Step *s;
+    Win w;
+    int64_t TW, NT, CB, ncb;
+    LLVMValueRef V, M, acc[WG_T], fb;
+} Wino;
+
+static void wino_group(E *e, Wino *t, int np, LLVMValueRef t0) {
+    const Step *s = t->s;
+    const Win *w = &t->w;
     LLVMBuilderRef b = e->b;
-    int64_t TW = (w.OW + 1) / 2, TH = (w.OH + 1) / 2, nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK;
     LLVMValueRef in = param(e, 0), out = param(e, 1), res = s->res_node ? param(e, 2) : NULL;
-    LLVMValueRef M = entry_array(e, 16 * NETC_BLOCK), V = entry_array(e, 16 * w.C), acc[NETC_NVEC];
-    entry_vectors(e, acc);
-    Loop Lt, Lu, Lf, Lc, Lq;
-    LLVMValueRef ty = loop_to(e, &Lt, TH);
-    LLVMValueRef tx = loop_to(e, &Lu, TW);
-    LLVMValueRef oy = mul(e, ty, 2), ox = mul(e, tx, 2);
-    LLVMValueRef iy = LLVMBuildNSWSub(b, oy, ci(e, w.PT), ""), ix = LLVMBuildNSWSub(b, ox, ci(e, w.PL), "");
-    /* where each of the 16 input pixels is, and whether it is inside */
-    LLVMValueRef at[16], inside[16];
-    for (int i = 0; i < 16; i++) {
-        LLVMValueRef y = add(e, iy, ci(e, i / 4)), x = add(e, ix, ci(e, i % 4));
-        LLVMValueRef okh = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, y, ci(e, 0)), icmp(e, LLVMIntSLT, y, ci(e, w.H)), "");
-        LLVMValueRef okw = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, x, ci(e, 0)), icmp(e, LLVMIntSLT, x, ci(e, w.W)), "");
-        inside[i] = LLVMBuildAnd(b, okh, okw, "");
-        at[i] = LLVMBuildSelect(b, inside[i], mul(e, add(e, mul(e, y, w.W), x), w.C), ci(e, 0), "");
-    }
-    /* V = B^T d B for every input channel, [16][C] */
-    LLVMValueRef c = loop_to(e, &Lc, w.C);
-    LLVMValueRef a[16], t4[16];
-    for (int i = 0; i < 16; i++)
-        a[i] = LLVMBuildSelect(b, inside[i], ld(e, in, add(e, at[i], c)), cf(e, 0.0), "");
-    for (int i = 0; i < 4; i++) {
-        t4[i] = LLVMBuildFSub(b, a[i], a[8 + i], "");
-        t4[4 + i] = LLVMBuildFAdd(b, a[4 + i], a[8 + i], "");
-        t4[8 + i] = LLVMBuildFSub(b, a[8 + i], a[4 + i], "");
-        t4[12 + i] = LLVMBuildFSub(b, a[4 + i], a[12 + i], "");
-    }
-    for (int i = 0; i < 4; i++) {
-        st(e, LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], ""), V, add(e, ci(e, (4 * i) * w.C), c));
-        st(e, LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], ""), V, add(e, ci(e, (4 * i + 1) * w.C), c));
-        st(e, LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], ""), V, add(e, ci(e, (4 * i + 2) * w.C), c));
-        st(e, LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], ""), V, add(e, ci(e, (4 * i + 3) * w.C), c));
-    }
-    loop_close(e, &Lc);
-    /* the 16 products, M[i] = sum over c of V[i][c]·U[fb][i][c] */
-    LLVMValueRef fb = loop_to(e, &Lf, nfb);
-    LLVMValueRef c0 = mul(e, fb, NETC_BLOCK);
-    for (int i = 0; i < 16; i++) {
-        block_set(e, acc, NULL);
-        LLVMValueRef u = gep(e, e->W, add(e, ci(e, s->w), mul(e, add(e, mul(e, fb, 16), ci(e, i)),
-                                                             w.C * NETC_BLOCK)));
-        c = loop_to(e, &Lc, w.C);
-        block_fma(e, acc, ld(e, V, add(e, ci(e, i * w.C), c)), gep(e, u, mul(e, c, NETC_BLOCK)));
+    int64_t CB = t->CB;
+    Loop Lb, Lc, Lh, Lq;
+    LLVMValueRef cb = loop_to(e, &Lb, t->ncb);
+    LLVMValueRef k0 = mul(e, cb, CB);
+    LLVMValueRef cn = smin(e, LLVMBuildNSWSub(b, ci(e, w->C), k0, ""), ci(e, CB));
+    /* the input transform, tile by tile */
+    for (int j = 0; j < np; j++) {
+        LLVMValueRef tj = add(e, t0, ci(e, j));
+        LLVMValueRef iy = LLVMBuildNSWSub(b, mul(e, LLVMBuildSDiv(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PT), "");
+        LLVMValueRef ix = LLVMBuildNSWSub(b, mul(e, LLVMBuildSRem(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PL), "");
+        LLVMValueRef at[16], inside[16];
+        for (int i = 0; i < 16; i++) {
+            LLVMValueRef y = add(e, iy, ci(e, i / 4)), x = add(e, ix, ci(e, i % 4));
+            LLVMValueRef okh = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, y, ci(e, 0)), icmp(e, LLVMIntSLT, y, ci(e, w->H)), "");
+            LLVMValueRef okw = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, x, ci(e, 0)), icmp(e, LLVMIntSLT, x, ci(e, w->W)), "");
+            inside[i] = LLVMBuildAnd(b, okh, okw, "");
+            at[i] = LLVMBuildSelect(b, inside[i], add(e, mul(e, add(e, mul(e, y, w->W), x), w->C), k0), ci(e, 0), "");
+        }
+        LLVMValueRef c = loop_open(e, &Lc, ci(e, 0), cn);
+        LLVMValueRef a[16], t4[16];
+        for (int i = 0; i < 16; i++)
+            a[i] = LLVMBuildSelect(b, inside[i], ld(e, in, add(e, at[i], c)), cf(e, 0.0), "");
+        for (int i = 0; i < 4; i++) {
+            t4[i] = LLVMBuildFSub(b, a[i], a[8 + i], "");
+            t4[4 + i] = LLVMBuildFAdd(b, a[4 + i], a[8 + i], "");
+            t4[8 + i] = LLVMBuildFSub(b, a[8 + i], a[4 + i], "");
+            t4[12 + i] = LLVMBuildFSub(b, a[4 + i], a[12 + i], "");
+        }
+        LLVMValueRef v4[4];
+        for (int i = 0; i < 4; i++) {
+            v4[0] = LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], "");
+            v4[1] = LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], "");
+            v4[2] = LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], "");
+            v4[3] = LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], "");
+            for (int k = 0; k < 4; k++)
+                st(e, v4[k], t->V, add(e, ci(e, ((4 * i + k) * WG_T + j) * CB), c));
+        }
         loop_close(e, &Lc);
-        block_store(e, acc, gep(e, M, ci(e, i * NETC_BLOCK)));
     }
-    /* the output transform, for the nq channels of the block */
-    LLVMValueRef nq = smin(e, LLVMBuildNSWSub(b, ci(e, w.F), c0, ""), ci(e, NETC_BLOCK));
-    LLVMValueRef h2 = icmp(e, LLVMIntSLT, add(e, oy, ci(e, 1)), ci(e, w.OH));
-    LLVMValueRef w2 = icmp(e, LLVMIntSLT, add(e, ox, ci(e, 1)), ci(e, w.OW));
-    LLVMValueRef base = add(e, mul(e, add(e, mul(e, oy, w.OW), ox), w.F), c0);
-    LLVMValueRef q = loop_open(e, &Lq, ci(e, 0), nq);
-    LLVMValueRef m[16], t2[8], y[4];
-    for (int i = 0; i < 16; i++)
-        m[i] = ld(e, M, add(e, ci(e, i * NETC_BLOCK), q));
-    LLVMValueRef bv = ld(e, e->W, add(e, add(e, ci(e, s->b), c0), q));
-    for (int i = 0; i < 4; i++) {
-        t2[i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, m[i], m[4 + i], ""), m[8 + i], "");
-        t2[4 + i] = LLVMBuildFSub(b, LLVMBuildFSub(b, m[4 + i], m[8 + i], ""), m[12 + i], "");
+    /* the 16 products, np tiles by 16 channels at a time */
+    for (int i = 0; i < 16; i++) {
+        LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
+        LLVMValueRef mi = gep(e, t->M, add(e, ci(e, i * WG_T * NETC_BLOCK), mul(e, h, NETC_VW)));
+        LLVMValueRef first = icmp(e, LLVMIntEQ, cb, ci(e, 0));
+        for (int p = 0; p < np; p++)
+            LLVMBuildStore(b, LLVMBuildSelect(b, first, LLVMConstNull(e->vec),
+                                              vld(e, mi, ci(e, p * NETC_BLOCK)), ""), t->acc[p]);
+        LLVMValueRef u = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, add(e, mul(e, add(e, mul(e, t->fb, 16), ci(e, i)), w->C), k0), NETC_BLOCK)),
+                                          mul(e, h, NETC_VW)));
+        LLVMValueRef c = loop_open(e, &Lc, ci(e, 0), cn);
+        LLVMValueRef wv = vld(e, u, mul(e, c, NETC_BLOCK));
+        for (int p = 0; p < np; p++) {
+            LLVMValueRef xs = splat(e, ld(e, t->V, add(e, ci(e, (i * WG_T + p) * CB), c)));
+            LLVMValueRef a = LLVMBuildLoad2(b, e->vec, t->acc[p], "");
+            LLVMBuildStore(b, vfmuladd(e, xs, wv, a), t->acc[p]);
+        }
+        loop_close(e, &Lc);
+        for (int p = 0; p < np; p++)
+            vst(e, LLVMBuildLoad2(b, e->vec, t->acc[p], ""), mi, ci(e, p * NETC_BLOCK));
+        loop_close(e, &Lh);
     }
-    for (int i = 0; i < 2; i++) {
-        y[2 * i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, LLVMBuildFAdd(b, t2[4 * i], t2[4 * i + 1], ""),
-                                                  t2[4 * i + 2], ""), bv, "");
-        y[2 * i + 1] = LLVMBuildFAdd(b, LLVMBuildFSub(b, LLVMBuildFSub(b, t2[4 * i + 1], t2[4 * i + 2], ""),
-                                                      t2[4 * i + 3], ""), bv, "");
+    loop_close(e, &Lb);
+    /* the output transform, tile by tile, for the nq channels of the block */
+    LLVMValueRef c0 = mul(e, t->fb, NETC_BLOCK);
+    LLVMValueRef nq = smin(e, LLVMBuildNSWSub(b, ci(e, w->F), c0, ""), ci(e, NETC_BLOCK));
+    for (int j = 0; j < np; j++) {
+        LLVMValueRef tj = add(e, t0, ci(e, j));
+        LLVMValueRef oy = mul(e, LLVMBuildSDiv(b, tj, ci(e, t->TW), ""), 2);
+        LLVMValueRef ox = mul(e, LLVMBuildSRem(b, tj, ci(e, t->TW), ""), 2);
+        LLVMValueRef h2 = icmp(e, LLVMIntSLT, add(e, oy, ci(e, 1)), ci(e, w->OH));
+        LLVMValueRef w2 = icmp(e, LLVMIntSLT, add(e, ox, ci(e, 1)), ci(e, w->OW));
+        LLVMValueRef base = add(e, mul(e, add(e, mul(e, oy, w->OW), ox), w->F), c0);
+        LLVMValueRef q = loop_open(e, &Lq, ci(e, 0), nq);
+        LLVMValueRef m[16], t2[8], y[4];
+        for (int i = 0; i < 16; i++)
+            m[i] = ld(e, t->M, add(e, ci(e, (i * WG_T + j) * NETC_BLOCK), q));
+        LLVMValueRef bv = ld(e, e->W, add(e, add(e, ci(e, s->b), c0), q));
+        for (int i = 0; i < 4; i++) {
+            t2[i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, m[i], m[4 + i], ""), m[8 + i], "");
+            t2[4 + i] = LLVMBuildFSub(b, LLVMBuildFSub(b, m[4 + i], m[8 + i], ""), m[12 + i], "");
+        }
+        for (int i = 0; i < 2; i++) {
+            y[2 * i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, LLVMBuildFAdd(b, t2[4 * i], t2[4 * i + 1], ""),
+                                                      t2[4 * i + 2], ""), bv, "");
+            y[2 * i + 1] = LLVMBuildFAdd(b, LLVMBuildFSub(b, LLVMBuildFSub(b, t2[4 * i + 1], t2[4 * i + 2], ""),
+                                                          t2[4 * i + 3], ""), bv, "");
+        }
+        int64_t px[4] = {0, w->F, w->OW * w->F, (w->OW + 1) * w->F};
+        LLVMValueRef cond[4] = {NULL, w2, h2, LLVMBuildAnd(b, h2, w2, "")};
+        for (int k = 0; k < 4; k++) {
+            LLVMBasicBlockRef next = cond[k] ? if_open(e, cond[k]) : NULL;
+            LLVMValueRef idx = add(e, add(e, base, ci(e, px[k])), q);
+            LLVMValueRef v = y[k];
+            if (res)
+                v = LLVMBuildFAdd(b, v, ld(e, res, idx), "");
+            st(e, act_value(e, s->act, s->alpha, v), out, idx);
+            if (next)
+                if_close(e, next);
+        }
+        loop_close(e, &Lq);
     }
-    int64_t px[4] = {0, w.F, w.OW * w.F, (w.OW + 1) * w.F};
-    LLVMValueRef cond[4] = {NULL, w2, h2, LLVMBuildAnd(b, h2, w2, "")};
-    for (int k = 0; k < 4; k++) {
-        LLVMBasicBlockRef next = cond[k] ? if_open(e, cond[k]) : NULL;
-        LLVMValueRef idx = add(e, add(e, base, ci(e, px[k])), q);
-        LLVMValueRef v = y[k];
-        if (res)
-            v = LLVMBuildFAdd(b, v, ld(e, res, idx), "");
-        st(e, act_value(e, s->act, s->alpha, v), out, idx);
-        if (next)
-            if_close(e, next);
+}
+
+static void emit_winograd(E *e, const Step *s) {
+    Wino t = {.s = s, .w = window(s), .CB = s->cblock};
+    Win *w = &t.w;
+    t.TW = (w->OW + 1) / 2;
+    t.NT = (w->OH + 1) / 2 * t.TW;
+    t.ncb = (w->C + t.CB - 1) / t.CB;
+    int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK;
+    t.V = entry_array(e, 16 * WG_T * t.CB);
+    t.M = entry_array(e, 16 * WG_T * NETC_BLOCK);
+    LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
+    LLVMPositionBuilderBefore(e->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn)));
+    for (int p = 0; p < WG_T; p++)
+        t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
+    LLVMPositionBuilderAtEnd(e->b, cur);
+    Loop Lf, Lg;
+    t.fb = loop_to(e, &Lf, nfb);
+    if (t.NT >= WG_T) {
+        LLVMValueRef tg = loop_to(e, &Lg, t.NT / WG_T);
+        wino_group(e, &t, WG_T, mul(e, tg, WG_T));
+        loop_close(e, &Lg);
     }
-    loop_close(e, &Lq);
+    if (t.NT % WG_T)
+        wino_group(e, &t, (int)(t.NT % WG_T), ci(e, t.NT / WG_T * WG_T));
     loop_close(e, &Lf);
-    loop_close(e, &Lu);
-    loop_close(e, &Lt);
 }
 
 /*
@@ -1056,8 +1205,10 @@ static LLVMValueRef emit_step(E *e, const Step *s, int k) {
     case K_CONV:
         if (s->strategy == S_WINOGRAD)
             emit_winograd(e, s);
+        else if (s->strategy == S_DIRECT || s->strategy == S_GEMM)
+            emit_direct(e, s);
         else
-            emit_windowed(e, s);
+            emit_windowed(e, s); /* S_GENERIC, S_DEPTHWISE */
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
