@@ -1631,6 +1631,10 @@ static bool llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, Diags *d) 
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, 1);
     LLVMPassBuilderOptionsSetSLPVectorization(po, 1);
+    /* no unrolling beyond the vectoriser's interleaving, as GCC -O3 on the C back
+    ** end's code: the kernels are tiled already, and fully unrolled reductions
+    ** over hundreds of channels cost seconds of build for nothing */
+    LLVMPassBuilderOptionsSetLoopUnrolling(po, 0);
     LLVMErrorRef err = LLVMRunPasses(mod, "default<O3>", tm, po);
     LLVMDisposePassBuilderOptions(po);
     return err ? llvm_failed(d, "optimisation", err) : true;
