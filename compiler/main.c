@@ -38,6 +38,7 @@ typedef struct Options {
     Vec outputs;        /* run -o */
     const char *emit;   /* build --emit */
     const char *backend; /* build, run --backend, or NULL */
+    bool jit;            /* run: in process, through LLVM's JIT */
     bool have_seed;
     int64_t suggest_lo, suggest_hi; /* check --suggest-input=LO-HI; 0: not asked */
 } Options;
@@ -182,11 +183,11 @@ static const struct {
      "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
      "\n"
      "Compiles FILE's network in process with LLVM's JIT (where netc has the LLVM\n"
-     "back end; else, or with --backend=c, as a standalone binary in a temporary\n"
-     "directory, built with $CC) and runs it once on the inputs (.npy float32, or raw float32; one --input per\n"
-     "network input, in declaration order): prints the output, its K largest\n"
-     "values with --top=K, or writes .npy files with -o. --random-weights=SEED\n"
-     "may replace --weights.\n"},
+     "back end; else, or with --backend=c or --threads=N, as a standalone binary\n"
+     "in a temporary directory, built with $CC) and runs it once on the inputs\n"
+     "(.npy float32, or raw float32; one --input per network input, in\n"
+     "declaration order): prints the output, its K largest values with --top=K,\n"
+     "or writes .npy files with -o. --random-weights=SEED may replace --weights.\n"},
 };
 
 static int help_warnings(void) {
@@ -746,7 +747,7 @@ static int cmd_build(Options *o, Program *p) {
     if (!emit)
         emit = ends_with(r->out, ".c") ? "c" : ends_with(r->out, ".o") ? "obj"
                : ends_with(r->out, ".ll") ? "llvm" : "exe";
-    if (strcmp(emit, "jit") == 0)
+    if (o->jit)
         r->kind = EMIT_JIT; /* netc run */
     else if (strcmp(emit, "c") == 0)
         r->kind = EMIT_C;
@@ -826,11 +827,13 @@ static int cmd_build(Options *o, Program *p) {
     return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
+#ifdef NETC_HAVE_LLVM
 /* netc run's JIT: the analysis' warnings before the run's output. */
 static void diags_before_run(void *ctx, Diags *d) {
     print_diags(ctx, d);
     d->list.len = 0;
 }
+#endif
 
 /* `netc run`: compile in process with LLVM's JIT (where netc has it, and
 ** without --backend=c), or build a binary into a temporary directory; run
@@ -839,7 +842,8 @@ static int cmd_run(Options *o, Program *p) {
     if (o->inputs.len == 0)
         return usage_error("%s", "run needs --input FILE (one per network input)");
 #ifdef NETC_HAVE_LLVM
-    if (!o->backend || strcmp(o->backend, "llvm") == 0) {
+    /* --threads=N (N > 1) without --backend=llvm: the C back end's threads */
+    if (o->backend ? strcmp(o->backend, "llvm") == 0 : o->build.threads <= 1) {
         /* the runtime's command line, as the binary would get it */
         char **argv = arena_alloc(p->arena, sizeof(char *) *
                                                 (size_t)(o->inputs.len + 2 * o->outputs.len + 3));
@@ -861,7 +865,7 @@ static int cmd_run(Options *o, Program *p) {
         r->before_run = diags_before_run;
         r->before_ctx = o;
         o->output = "-";
-        o->emit = "jit";
+        o->jit = true;
         int status = cmd_build(o, p);
         return status == EXIT_OK ? r->run_status : status;
     }

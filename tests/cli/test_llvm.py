@@ -129,7 +129,7 @@ def test_binary(s):
             s.context = "--backend=%s -o OUT" % be
             exe = os.path.join(tmp, "m_" + be)
             r = s.run("build", fx + "/model.net", "--weights", fx + "/weights.safetensors",
-                      "--backend=" + be, "-o", exe)
+                      "--backend=" + be, "-o", exe, timeout=300)
             s.status(r, 0)
             p = subprocess.run([exe, fx + "/input.npy"], capture_output=True, text=True)
             s.check(p.returncode == 0, "the binary runs", p.stderr)
@@ -154,9 +154,9 @@ def test_run_jit(s):
     env = dict(os.environ, CC="/nonexistent/cc")
     args = ["run", fx + "/model.net", "--weights", fx + "/weights.safetensors",
             "--input", fx + "/input.0.npy", "--input", fx + "/input.1.npy"]
-    jit = s.run(*args, env=env)
+    jit = s.run(*args, env=env, timeout=300)
     s.status(jit, 0)
-    c = s.run(*(args + ["--backend=c"]))
+    c = s.run(*(args + ["--backend=c"]), timeout=300)
     s.status(c, 0)
     lj = [l.split() for l in jit.out.strip().split("\n")]
     lc = [l.split() for l in c.out.strip().split("\n")]
