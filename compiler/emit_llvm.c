@@ -863,97 +863,103 @@ typedef struct Wino {
     LLVMValueRef V, M, acc[WG_T], fb;
 } Wino;
 
+/* A group of np tiles from tile t0 (np: a literal for the accumulators;
+** npv: the same as a value). */
 static void wino_group(E *e, Wino *t, int np, LLVMValueRef t0) {
     const Step *s = t->s;
     const Win *w = &t->w;
     LLVMBuilderRef b = e->b;
     LLVMValueRef in = param(e, 0), out = param(e, 1), res = s->res_node ? param(e, 2) : NULL;
     int64_t CB = t->CB;
-    Loop Lb, Lc, Lh, Lq;
+    Loop Lb, Lc, Lh, Lq, Lj, Li;
     LLVMValueRef cb = loop_to(e, &Lb, t->ncb);
     LLVMValueRef k0 = mul(e, cb, CB);
     LLVMValueRef cn = smin(e, LLVMBuildNSWSub(b, ci(e, w->C), k0, ""), ci(e, CB));
     /* the input transform, tile by tile */
-    for (int j = 0; j < np; j++) {
-        LLVMValueRef tj = add(e, t0, ci(e, j));
-        LLVMValueRef iy = LLVMBuildNSWSub(b, mul(e, LLVMBuildSDiv(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PT), "");
-        LLVMValueRef ix = LLVMBuildNSWSub(b, mul(e, LLVMBuildSRem(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PL), "");
-        LLVMValueRef at[16], inside[16];
-        for (int i = 0; i < 16; i++) {
-            LLVMValueRef y = add(e, iy, ci(e, i / 4)), x = add(e, ix, ci(e, i % 4));
-            LLVMValueRef okh = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, y, ci(e, 0)), icmp(e, LLVMIntSLT, y, ci(e, w->H)), "");
-            LLVMValueRef okw = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, x, ci(e, 0)), icmp(e, LLVMIntSLT, x, ci(e, w->W)), "");
-            inside[i] = LLVMBuildAnd(b, okh, okw, "");
-            at[i] = LLVMBuildSelect(b, inside[i], add(e, mul(e, add(e, mul(e, y, w->W), x), w->C), k0), ci(e, 0), "");
-        }
-        LLVMValueRef c = loop_open(e, &Lc, ci(e, 0), cn);
-        LLVMValueRef a[16], t4[16];
-        for (int i = 0; i < 16; i++)
-            a[i] = LLVMBuildSelect(b, inside[i], ld(e, in, add(e, at[i], c)), cf(e, 0.0), "");
-        for (int i = 0; i < 4; i++) {
-            t4[i] = LLVMBuildFSub(b, a[i], a[8 + i], "");
-            t4[4 + i] = LLVMBuildFAdd(b, a[4 + i], a[8 + i], "");
-            t4[8 + i] = LLVMBuildFSub(b, a[8 + i], a[4 + i], "");
-            t4[12 + i] = LLVMBuildFSub(b, a[4 + i], a[12 + i], "");
-        }
-        LLVMValueRef v4[4];
-        for (int i = 0; i < 4; i++) {
-            v4[0] = LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], "");
-            v4[1] = LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], "");
-            v4[2] = LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], "");
-            v4[3] = LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], "");
-            for (int k = 0; k < 4; k++)
-                st(e, v4[k], t->V, add(e, ci(e, ((4 * i + k) * WG_T + j) * CB), c));
-        }
-        loop_close(e, &Lc);
-    }
-    /* the 16 products, np tiles by 16 channels at a time */
+    LLVMValueRef j = loop_to(e, &Lj, np);
+    LLVMValueRef tj = add(e, t0, j);
+    LLVMValueRef iy = LLVMBuildNSWSub(b, mul(e, LLVMBuildSDiv(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PT), "");
+    LLVMValueRef ix = LLVMBuildNSWSub(b, mul(e, LLVMBuildSRem(b, tj, ci(e, t->TW), ""), 2), ci(e, w->PL), "");
+    LLVMValueRef at[16], inside[16];
     for (int i = 0; i < 16; i++) {
-        LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
-        LLVMValueRef mi = gep(e, t->M, add(e, ci(e, i * WG_T * NETC_BLOCK), mul(e, h, NETC_VW)));
-        LLVMValueRef first = icmp(e, LLVMIntEQ, cb, ci(e, 0));
-        for (int p = 0; p < np; p++)
-            LLVMBuildStore(b, LLVMBuildSelect(b, first, LLVMConstNull(e->vec),
-                                              vld(e, mi, ci(e, p * NETC_BLOCK)), ""), t->acc[p]);
-        LLVMValueRef u = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, add(e, mul(e, add(e, mul(e, t->fb, 16), ci(e, i)), w->C), k0), NETC_BLOCK)),
-                                          mul(e, h, NETC_VW)));
-        LLVMValueRef c = loop_open(e, &Lc, ci(e, 0), cn);
-        LLVMValueRef wv = vld(e, u, mul(e, c, NETC_BLOCK));
-        for (int p = 0; p < np; p++) {
-            LLVMValueRef xs = splat(e, ld(e, t->V, add(e, ci(e, (i * WG_T + p) * CB), c)));
-            LLVMValueRef a = LLVMBuildLoad2(b, e->vec, t->acc[p], "");
-            LLVMBuildStore(b, vfmuladd(e, xs, wv, a), t->acc[p]);
-        }
-        loop_close(e, &Lc);
-        for (int p = 0; p < np; p++)
-            vst(e, LLVMBuildLoad2(b, e->vec, t->acc[p], ""), mi, ci(e, p * NETC_BLOCK));
-        loop_close(e, &Lh);
+        LLVMValueRef y = add(e, iy, ci(e, i / 4)), x = add(e, ix, ci(e, i % 4));
+        LLVMValueRef okh = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, y, ci(e, 0)), icmp(e, LLVMIntSLT, y, ci(e, w->H)), "");
+        LLVMValueRef okw = LLVMBuildAnd(b, icmp(e, LLVMIntSGE, x, ci(e, 0)), icmp(e, LLVMIntSLT, x, ci(e, w->W)), "");
+        inside[i] = LLVMBuildAnd(b, okh, okw, "");
+        at[i] = LLVMBuildSelect(b, inside[i], add(e, mul(e, add(e, mul(e, y, w->W), x), w->C), k0), ci(e, 0), "");
     }
+    LLVMValueRef vj = gep(e, t->V, mul(e, j, CB));
+    LLVMValueRef c = loop_open(e, &Lc, ci(e, 0), cn);
+    LLVMValueRef a[16], t4[16];
+    for (int i = 0; i < 16; i++)
+        a[i] = LLVMBuildSelect(b, inside[i], ld(e, in, add(e, at[i], c)), cf(e, 0.0), "");
+    for (int i = 0; i < 4; i++) {
+        t4[i] = LLVMBuildFSub(b, a[i], a[8 + i], "");
+        t4[4 + i] = LLVMBuildFAdd(b, a[4 + i], a[8 + i], "");
+        t4[8 + i] = LLVMBuildFSub(b, a[8 + i], a[4 + i], "");
+        t4[12 + i] = LLVMBuildFSub(b, a[4 + i], a[12 + i], "");
+    }
+    LLVMValueRef v4[4];
+    for (int i = 0; i < 4; i++) {
+        v4[0] = LLVMBuildFSub(b, t4[4 * i], t4[4 * i + 2], "");
+        v4[1] = LLVMBuildFAdd(b, t4[4 * i + 1], t4[4 * i + 2], "");
+        v4[2] = LLVMBuildFSub(b, t4[4 * i + 2], t4[4 * i + 1], "");
+        v4[3] = LLVMBuildFSub(b, t4[4 * i + 1], t4[4 * i + 3], "");
+        for (int k = 0; k < 4; k++)
+            st(e, v4[k], vj, add(e, ci(e, (4 * i + k) * WG_T * CB), c));
+    }
+    loop_close(e, &Lc);
+    loop_close(e, &Lj);
+    /* the 16 products, np tiles by 16 channels at a time */
+    LLVMValueRef first = icmp(e, LLVMIntEQ, cb, ci(e, 0));
+    LLVMValueRef i = loop_to(e, &Li, 16);
+    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
+    LLVMValueRef mi = gep(e, t->M, add(e, mul(e, i, WG_T * NETC_BLOCK), mul(e, h, NETC_VW)));
+    for (int p = 0; p < np; p++)
+        LLVMBuildStore(b, LLVMBuildSelect(b, first, LLVMConstNull(e->vec),
+                                          vld(e, mi, ci(e, p * NETC_BLOCK)), ""), t->acc[p]);
+    LLVMValueRef u = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, add(e, mul(e, add(e, mul(e, t->fb, 16), i), w->C), k0), NETC_BLOCK)),
+                                      mul(e, h, NETC_VW)));
+    LLVMValueRef vi = gep(e, t->V, mul(e, i, WG_T * CB));
+    c = loop_open(e, &Lc, ci(e, 0), cn);
+    LLVMValueRef wv = vld(e, u, mul(e, c, NETC_BLOCK));
+    for (int p = 0; p < np; p++) {
+        LLVMValueRef xs = splat(e, ld(e, vi, add(e, ci(e, p * CB), c)));
+        LLVMValueRef acc = LLVMBuildLoad2(b, e->vec, t->acc[p], "");
+        LLVMBuildStore(b, vfmuladd(e, xs, wv, acc), t->acc[p]);
+    }
+    loop_close(e, &Lc);
+    for (int p = 0; p < np; p++)
+        vst(e, LLVMBuildLoad2(b, e->vec, t->acc[p], ""), mi, ci(e, p * NETC_BLOCK));
+    loop_close(e, &Lh);
+    loop_close(e, &Li);
     loop_close(e, &Lb);
     /* the output transform, tile by tile, for the nq channels of the block */
     LLVMValueRef c0 = mul(e, t->fb, NETC_BLOCK);
     LLVMValueRef nq = smin(e, LLVMBuildNSWSub(b, ci(e, w->F), c0, ""), ci(e, NETC_BLOCK));
-    for (int j = 0; j < np; j++) {
-        LLVMValueRef tj = add(e, t0, ci(e, j));
+    for (int jj = 0; jj < np; jj++) {
+        j = ci(e, jj);
+        tj = add(e, t0, j);
         LLVMValueRef oy = mul(e, LLVMBuildSDiv(b, tj, ci(e, t->TW), ""), 2);
         LLVMValueRef ox = mul(e, LLVMBuildSRem(b, tj, ci(e, t->TW), ""), 2);
         LLVMValueRef h2 = icmp(e, LLVMIntSLT, add(e, oy, ci(e, 1)), ci(e, w->OH));
         LLVMValueRef w2 = icmp(e, LLVMIntSLT, add(e, ox, ci(e, 1)), ci(e, w->OW));
         LLVMValueRef base = add(e, mul(e, add(e, mul(e, oy, w->OW), ox), w->F), c0);
+        LLVMValueRef mj = gep(e, t->M, mul(e, j, NETC_BLOCK));
         LLVMValueRef q = loop_open(e, &Lq, ci(e, 0), nq);
         LLVMValueRef m[16], t2[8], y[4];
-        for (int i = 0; i < 16; i++)
-            m[i] = ld(e, t->M, add(e, ci(e, (i * WG_T + j) * NETC_BLOCK), q));
+        for (int k = 0; k < 16; k++)
+            m[k] = ld(e, mj, add(e, ci(e, k * WG_T * NETC_BLOCK), q));
         LLVMValueRef bv = ld(e, e->W, add(e, add(e, ci(e, s->b), c0), q));
-        for (int i = 0; i < 4; i++) {
-            t2[i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, m[i], m[4 + i], ""), m[8 + i], "");
-            t2[4 + i] = LLVMBuildFSub(b, LLVMBuildFSub(b, m[4 + i], m[8 + i], ""), m[12 + i], "");
+        for (int k = 0; k < 4; k++) {
+            t2[k] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, m[k], m[4 + k], ""), m[8 + k], "");
+            t2[4 + k] = LLVMBuildFSub(b, LLVMBuildFSub(b, m[4 + k], m[8 + k], ""), m[12 + k], "");
         }
-        for (int i = 0; i < 2; i++) {
-            y[2 * i] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, LLVMBuildFAdd(b, t2[4 * i], t2[4 * i + 1], ""),
-                                                      t2[4 * i + 2], ""), bv, "");
-            y[2 * i + 1] = LLVMBuildFAdd(b, LLVMBuildFSub(b, LLVMBuildFSub(b, t2[4 * i + 1], t2[4 * i + 2], ""),
-                                                          t2[4 * i + 3], ""), bv, "");
+        for (int k = 0; k < 2; k++) {
+            y[2 * k] = LLVMBuildFAdd(b, LLVMBuildFAdd(b, LLVMBuildFAdd(b, t2[4 * k], t2[4 * k + 1], ""),
+                                                      t2[4 * k + 2], ""), bv, "");
+            y[2 * k + 1] = LLVMBuildFAdd(b, LLVMBuildFSub(b, LLVMBuildFSub(b, t2[4 * k + 1], t2[4 * k + 2], ""),
+                                                          t2[4 * k + 3], ""), bv, "");
         }
         int64_t px[4] = {0, w->F, w->OW * w->F, (w->OW + 1) * w->F};
         LLVMValueRef cond[4] = {NULL, w2, h2, LLVMBuildAnd(b, h2, w2, "")};
