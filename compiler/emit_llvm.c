@@ -61,6 +61,7 @@ typedef struct E {
     LLVMValueRef fmuladd, exp, tanhf, erff, softmax;
     LLVMTypeRef fmuladd_t, exp_t, tanhf_t, erff_t, softmax_t;
     bool jit; /* also netc_jit_run, the entry of `netc run` */
+    int nvt;  /* vectors per pixel of a tile: 4 with AVX-512 (64 channels), else 1 */
 } E;
 
 static LLVMValueRef ci(const E *e, int64_t v) {
@@ -100,6 +101,8 @@ static LLVMValueRef mul(const E *e, LLVMValueRef a, int64_t k) {
 ** NETC_BLOCK / NETC_VW vectors. */
 #define NETC_VW 16
 #define NETC_NVEC (NETC_BLOCK / NETC_VW)
+/* The channels of a tile's pixel: nvt vectors. */
+#define TILE_CH(e) ((e)->nvt * NETC_VW)
 
 /* The vector at base[idx] (floats, 4-byte aligned). */
 static LLVMValueRef vld(const E *e, LLVMValueRef base, LLVMValueRef idx) {
@@ -701,7 +704,7 @@ typedef struct Direct {
     const Step *s;
     Win w;
     int64_t ncb;
-    LLVMValueRef acc[FAST_RP], tmp;
+    LLVMValueRef acc[FAST_RP][NETC_NVEC], tmp;
     LLVMValueRef wt, c0, nc; /* the block's weights (at its 16 channels), first channel, count */
     LLVMValueRef oh, ih0, kh0, kh1;
 } Direct;
@@ -715,7 +718,8 @@ static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef k
     LLVMValueRef in = param(e, 0), out = param(e, 1);
     LLVMValueRef bias = gep(e, e->W, add(e, ci(e, s->b), t->c0));
     for (int p = 0; p < np; p++)
-        LLVMBuildStore(e->b, vld(e, bias, ci(e, 0)), t->acc[p]);
+        for (int v = 0; v < e->nvt; v++)
+            LLVMBuildStore(e->b, vld(e, bias, ci(e, v * NETC_VW)), t->acc[p][v]);
     LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
     Loop Lb, Lh, Lw, Lc, Lj;
     LLVMValueRef k0 = ci(e, 0), k1 = ci(e, w->C);
@@ -731,11 +735,15 @@ static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef k
     LLVMValueRef x = gep(e, in, mul(e, add(e, mul(e, row, w->W), col), w->C));
     LLVMValueRef wk = gep(e, t->wt, mul(e, add(e, mul(e, kh, w->KW), kw), w->C * NETC_BLOCK));
     LLVMValueRef c = loop_open(e, &Lc, k0, k1);
-    LLVMValueRef wv = vld(e, wk, mul(e, c, NETC_BLOCK));
+    LLVMValueRef wv[NETC_NVEC];
+    for (int v = 0; v < e->nvt; v++)
+        wv[v] = vld(e, wk, add(e, mul(e, c, NETC_BLOCK), ci(e, v * NETC_VW)));
     for (int p = 0; p < np; p++) {
         LLVMValueRef xs = splat(e, ld(e, x, add(e, ci(e, p * w->SW * w->C), c)));
-        LLVMValueRef a = LLVMBuildLoad2(e->b, e->vec, t->acc[p], "");
-        LLVMBuildStore(e->b, vfmuladd(e, xs, wv, a), t->acc[p]);
+        for (int v = 0; v < e->nvt; v++) {
+            LLVMValueRef a = LLVMBuildLoad2(e->b, e->vec, t->acc[p][v], "");
+            LLVMBuildStore(e->b, vfmuladd(e, xs, wv[v], a), t->acc[p][v]);
+        }
     }
     loop_close(e, &Lc);
     loop_close(e, &Lw);
@@ -743,7 +751,8 @@ static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef k
     if (t->ncb > 1)
         loop_close(e, &Lb);
     for (int p = 0; p < np; p++) {
-        vst(e, LLVMBuildLoad2(e->b, e->vec, t->acc[p], ""), t->tmp, ci(e, 0));
+        for (int v = 0; v < e->nvt; v++)
+            vst(e, LLVMBuildLoad2(e->b, e->vec, t->acc[p][v], ""), t->tmp, ci(e, v * NETC_VW));
         LLVMValueRef at = add(e, mul(e, add(e, mul(e, t->oh, w->OW), add(e, ow, ci(e, p))), w->F), t->c0);
         LLVMValueRef o = gep(e, out, at);
         LLVMValueRef r = s->res_node ? gep(e, param(e, 2), at) : NULL;
@@ -781,20 +790,21 @@ static void emit_direct(E *e, const Step *s) {
     t.ncb = (w->C + s->cblock - 1) / s->cblock;
     int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK, lo, hi;
     interior(w, &lo, &hi);
-    t.tmp = entry_array(e, NETC_VW);
+    t.tmp = entry_array(e, NETC_BLOCK);
     LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
     LLVMPositionBuilderBefore(e->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn)));
     for (int p = 0; p < FAST_RP; p++)
-        t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
+        for (int v = 0; v < e->nvt; v++)
+            t.acc[p][v] = LLVMBuildAlloca(e->b, e->vec, "acc");
     LLVMPositionBuilderAtEnd(e->b, cur);
     Loop Lf, Lh, Lr, Lw;
     LLVMValueRef fb = loop_to(e, &Lf, nfb);
-    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
-    t.c0 = add(e, mul(e, fb, NETC_BLOCK), mul(e, h, NETC_VW));
+    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / TILE_CH(e));
+    t.c0 = add(e, mul(e, fb, NETC_BLOCK), mul(e, h, TILE_CH(e)));
     LLVMBasicBlockRef skip = if_open(e, icmp(e, LLVMIntSLT, t.c0, ci(e, w->F)));
-    t.nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, w->F), t.c0, ""), ci(e, NETC_VW));
+    t.nc = smin(e, LLVMBuildNSWSub(e->b, ci(e, w->F), t.c0, ""), ci(e, TILE_CH(e)));
     t.wt = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, fb, w->KH * w->KW * w->C * NETC_BLOCK)),
-                           mul(e, h, NETC_VW)));
+                           mul(e, h, TILE_CH(e))));
     t.oh = loop_to(e, &Lr, w->OH);
     t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
     taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
@@ -860,7 +870,7 @@ typedef struct Wino {
     const Step *s;
     Win w;
     int64_t TW, NT, CB, ncb;
-    LLVMValueRef V, M, acc[WG_T], fb;
+    LLVMValueRef V, M, acc[WG_T][NETC_NVEC], fb;
 } Wino;
 
 /* A group of np tiles from tile t0 (np: a literal for the accumulators;
@@ -913,24 +923,31 @@ static void wino_group(E *e, Wino *t, int np, LLVMValueRef t0) {
     /* the 16 products, np tiles by 16 channels at a time */
     LLVMValueRef first = icmp(e, LLVMIntEQ, cb, ci(e, 0));
     LLVMValueRef i = loop_to(e, &Li, 16);
-    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / NETC_VW);
-    LLVMValueRef mi = gep(e, t->M, add(e, mul(e, i, WG_T * NETC_BLOCK), mul(e, h, NETC_VW)));
+    LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / TILE_CH(e));
+    LLVMValueRef mi = gep(e, t->M, add(e, mul(e, i, WG_T * NETC_BLOCK), mul(e, h, TILE_CH(e))));
     for (int p = 0; p < np; p++)
-        LLVMBuildStore(b, LLVMBuildSelect(b, first, LLVMConstNull(e->vec),
-                                          vld(e, mi, ci(e, p * NETC_BLOCK)), ""), t->acc[p]);
+        for (int v = 0; v < e->nvt; v++)
+            LLVMBuildStore(b, LLVMBuildSelect(b, first, LLVMConstNull(e->vec),
+                                              vld(e, mi, ci(e, p * NETC_BLOCK + v * NETC_VW)), ""),
+                           t->acc[p][v]);
     LLVMValueRef u = gep(e, e->W, add(e, add(e, ci(e, s->w), mul(e, add(e, mul(e, add(e, mul(e, t->fb, 16), i), w->C), k0), NETC_BLOCK)),
-                                      mul(e, h, NETC_VW)));
+                                      mul(e, h, TILE_CH(e))));
     LLVMValueRef vi = gep(e, t->V, mul(e, i, WG_T * CB));
     c = loop_open(e, &Lc, ci(e, 0), cn);
-    LLVMValueRef wv = vld(e, u, mul(e, c, NETC_BLOCK));
+    LLVMValueRef wv[NETC_NVEC];
+    for (int v = 0; v < e->nvt; v++)
+        wv[v] = vld(e, u, add(e, mul(e, c, NETC_BLOCK), ci(e, v * NETC_VW)));
     for (int p = 0; p < np; p++) {
         LLVMValueRef xs = splat(e, ld(e, vi, add(e, ci(e, p * CB), c)));
-        LLVMValueRef acc = LLVMBuildLoad2(b, e->vec, t->acc[p], "");
-        LLVMBuildStore(b, vfmuladd(e, xs, wv, acc), t->acc[p]);
+        for (int v = 0; v < e->nvt; v++) {
+            LLVMValueRef acc = LLVMBuildLoad2(b, e->vec, t->acc[p][v], "");
+            LLVMBuildStore(b, vfmuladd(e, xs, wv[v], acc), t->acc[p][v]);
+        }
     }
     loop_close(e, &Lc);
     for (int p = 0; p < np; p++)
-        vst(e, LLVMBuildLoad2(b, e->vec, t->acc[p], ""), mi, ci(e, p * NETC_BLOCK));
+        for (int v = 0; v < e->nvt; v++)
+            vst(e, LLVMBuildLoad2(b, e->vec, t->acc[p][v], ""), mi, ci(e, p * NETC_BLOCK + v * NETC_VW));
     loop_close(e, &Lh);
     loop_close(e, &Li);
     loop_close(e, &Lb);
@@ -989,7 +1006,8 @@ static void emit_winograd(E *e, const Step *s) {
     LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
     LLVMPositionBuilderBefore(e->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn)));
     for (int p = 0; p < WG_T; p++)
-        t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
+        for (int v = 0; v < e->nvt; v++)
+            t.acc[p][v] = LLVMBuildAlloca(e->b, e->vec, "acc");
     LLVMPositionBuilderAtEnd(e->b, cur);
     Loop Lf, Lg;
     t.fb = loop_to(e, &Lf, nfb);
@@ -1606,11 +1624,24 @@ static bool llvm_failed(Diags *d, const char *what, LLVMErrorRef err) {
     return false;
 }
 
-static bool llvm_module(const Lowered *l, const CNames *names, bool jit, Diags *d,
+/* Vectors of 16 floats per pixel of a tile: 4 (64 channels, 24 of the 32
+** registers) where the code is for this machine and it has AVX-512, as
+** the C back end's tiles there; else 1 (16 channels: 12 AVX registers, or
+** 24 NEON ones). */
+static int tile_vectors(const LlvmOptions *o) {
+    if (o->target || o->cpu)
+        return 1;
+    char *feat = LLVMGetHostCPUFeatures();
+    int n = feat && strstr(feat, "+avx512f") ? NETC_NVEC : 1;
+    LLVMDisposeMessage(feat);
+    return n;
+}
+
+static bool llvm_module(const Lowered *l, const CNames *names, bool jit, int nvt, Diags *d,
                         LLVMContextRef ctx, LLVMModuleRef *out) {
     Arena *a = l->g->arena;
     LLVMInstallFatalErrorHandler(fatal);
-    E e = {.l = l, .ctx = ctx, .jit = jit};
+    E e = {.l = l, .ctx = ctx, .jit = jit, .nvt = nvt};
     e.mod = LLVMModuleCreateWithNameInContext(arena_printf(a, "%s", l->g->name), ctx);
     e.b = LLVMCreateBuilderInContext(ctx);
     build_module(&e, names);
@@ -1652,7 +1683,7 @@ bool emit_llvm(const Lowered *l, const LlvmOptions *o, Diags *d) {
         return false;
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod;
-    bool ok = llvm_module(l, o->names, false, d, ctx, &mod);
+    bool ok = llvm_module(l, o->names, false, tile_vectors(o), d, ctx, &mod);
     if (ok) {
         ok = llvm_optimize(mod, tm, d);
         char *msg = NULL;
@@ -1699,7 +1730,7 @@ int llvm_jit_run(const Lowered *l, const CNames *names, const BuildRequest *r, D
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMModuleRef mod;
     int status = 1;
-    if (!llvm_module(l, names, true, d, LLVMOrcThreadSafeContextGetContext(tsc), &mod)) {
+    if (!llvm_module(l, names, true, tile_vectors(&host), d, LLVMOrcThreadSafeContextGetContext(tsc), &mod)) {
         LLVMOrcDisposeThreadSafeContext(tsc);
         LLVMDisposeTargetMachine(tm);
         return 1;
