@@ -11,7 +11,9 @@
 #     --random-weights=1 -o model.c --weights-file=model.bin` under
 #     cc -std=c99 -pedantic -Wall -Wextra -Werror, runs the network once on
 #     tests/numerics/examples/mnist/input.npy and prints one line of times; its output
-#     is PyTorch's (expected.npy) within 1e-4 of the largest value.
+#     is PyTorch's (expected.npy) within 1e-4 of the largest value;
+#   - bench/backend_harness.c runs MNIST built by the C back end and (when
+#     netc has it) by the LLVM back end, with the same output.
 # Prints one line per check and `N passed, N failed`; exit 1 if one failed.
 
 if [ $# -ne 1 ]; then
@@ -41,6 +43,7 @@ check() {   # check NAME COMMAND...
 
 check "sh -n bench/ort.sh" sh -n "$ROOT/bench/ort.sh"
 check "sh -n bench/run.sh" sh -n "$ROOT/bench/run.sh"
+check "sh -n bench/backends.sh" sh -n "$ROOT/bench/backends.sh"
 for f in ort_export.py infer.py gen_big.py; do
     check "python3 parses bench/$f" python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$ROOT/bench/$f"
 done
@@ -82,6 +85,42 @@ harness() {
               exit !(n == 10 && dmax <= 1e-4 * emax) }'
 }
 check "bench/ort_harness.c runs examples/mnist.net" harness
+
+# backend_harness WAY: bench/backend_harness.c with the C back end's code
+# (c) or the LLVM back end's object (llvm) runs MNIST and prints one line:
+# fastest and median ms, the output's sum, the number of calls
+backend_harness() {
+    d=$work/$1
+    mkdir -p "$d"
+    set -- "$1" -DNETC_MODEL_HEADER='"model.h"' -DNETC_RUN_WS=mnist_run_ws \
+        -DNETC_IN=MNIST_INPUT_SIZE -DNETC_OUT=MNIST_OUTPUT_SIZE -DNETC_WS=MNIST_WORKSPACE_BYTES
+    if [ "$1" = c ]; then
+        "$NETC" build "$ROOT/examples/mnist.net" --random-weights=1 -o "$d/model.c" \
+            --weights-file="$d/model.bin" 2>/dev/null || return 1
+        shift
+        "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -I"$d" "$@" \
+            -DNETC_LOAD=mnist_load_weights "$d/model.c" "$ROOT/bench/backend_harness.c" \
+            -o "$d/harness" -lm || return 1
+        "$d/harness" "$d/model.bin" 0 >"$d/times" || return 1
+    else
+        "$NETC" build "$ROOT/examples/mnist.net" --random-weights=1 -o "$d/model.o" \
+            2>/dev/null || return 1
+        shift
+        "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -I"$d" "$@" \
+            "$d/model.o" "$ROOT/bench/backend_harness.c" -o "$d/harness" -lm || return 1
+        "$d/harness" 0 >"$d/times" || return 1
+    fi
+    grep -Eq '^[0-9.]+ [0-9.]+ [-0-9.e+]+ [0-9]+$' "$d/times" || { cat "$d/times"; return 1; }
+}
+check "bench/backend_harness.c runs the C back end's MNIST" backend_harness c
+if "$NETC" build "$ROOT/examples/mnist.net" --random-weights=1 -o "$work/probe.o" 2>/dev/null; then
+    check "bench/backend_harness.c runs the LLVM back end's MNIST" backend_harness llvm
+    check "both back ends' MNIST give the same output sum" \
+        awk 'NR == FNR { a = $3; next } { d = a - $3; exit !(d < 1e-5 && d > -1e-5) }' \
+        "$work/c/times" "$work/llvm/times"
+else
+    echo "skip bench/backend_harness.c with the LLVM back end (netc has none)"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,8 +6,9 @@
 ** constants laid out the way the kernels read them (convolution weights as
 ** [group][kh][kw][in][out], dense weights as [in][out] with flatten's order
 ** folded in, batchnorm folded into the conv or dense before it). A back end
-** (emit_c.c, the only one so far) only prints these steps: every decision
-** about fusion, layout and memory is made once, in lower.c, for all of them.
+** (emit_c.c, or emit_llvm.c when netc is built with LLVM) only prints these
+** steps: every decision about fusion, layout, memory and kernel strategy is
+** made once, in lower.c, for both of them.
 */
 #ifndef NETC_BACKEND_H
 #define NETC_BACKEND_H
@@ -158,6 +159,35 @@ typedef struct BuildOptions {
 
 /* The C back end: writes the .c and .h of a lowered program. */
 bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d);
+/* The header alone (o->out_h, o->header_name): the LLVM back end's too. */
+bool emit_c_header(const Lowered *l, const BuildOptions *o, Diags *d);
+/* The C source of what a standalone binary's main() reads besides the
+** network's run function (netc_model_desc, netc_profile_desc), for code
+** built by the LLVM back end: NAME_run is defined elsewhere, and --profile
+** finds no steps (they are not timed one by one). */
+void emit_c_descriptor(const Lowered *l, const CNames *names, Buf *b);
+
+/* The LLVM back end (emit_llvm.c, when netc is built with LLVM). */
+struct BuildRequest;
+typedef struct LlvmOptions {
+    const CNames *names; /* c_names of the network */
+    const char *out;     /* the object, or the textual IR */
+    bool text;           /* textual IR, else an object */
+    const char *target;  /* --target: a triple; NULL for the host */
+    const char *cpu;     /* --cpu; NULL: the host's, or the target's default */
+} LlvmOptions;
+bool emit_llvm(const Lowered *l, const LlvmOptions *o, Diags *d);
+/* Whether LLVM knows the triple; if not, *err says why (xmalloc'd). */
+bool llvm_check_target(const char *triple, char **err);
+/* Whether LLVM knows the CPU for the triple (NULL: the host); if not, the
+** CPUs it knows go into known, comma separated. */
+bool llvm_check_cpu(const char *triple, const char *cpu, Buf *known);
+/* The names of the targets LLVM knows, comma separated. */
+void llvm_known_targets(Buf *b);
+/* `netc run`: compiles the program with ORC's LLJIT and runs it through
+** the standalone binary's command line (argv as runtime/main.c takes it).
+** Returns that exit status; 1 with errors in d if LLVM failed. */
+int llvm_jit_run(const Lowered *l, const CNames *names, const struct BuildRequest *r, Diags *d);
 /* emit_ops.c: the kernels of multiply, broadcast add, channel_slice,
 ** channel_shuffle, upsample2d and conv2d_transpose; and the C expression
 ** of the activations it adds. Each writes the step function
@@ -192,7 +222,14 @@ bool write_weights_file(const Lowered *l, const char *path);
 /*
 ** build.c: the outputs of `netc build`
 */
-typedef enum { EMIT_C, EMIT_EXE, EMIT_STEPS } EmitKind;
+typedef enum {
+    EMIT_C,     /* OUT.c and OUT.h */
+    EMIT_EXE,   /* a standalone binary */
+    EMIT_STEPS, /* --emit=steps */
+    EMIT_OBJ,   /* the LLVM back end: an object and OUT.h */
+    EMIT_LLVM,  /* the LLVM back end: textual IR and OUT.h */
+    EMIT_JIT    /* `netc run` in process (the LLVM back end) */
+} EmitKind;
 
 typedef struct BuildRequest {
     EmitKind kind;
@@ -202,6 +239,13 @@ typedef struct BuildRequest {
     bool allow_extra;         /* --allow-extra-weights */
     const char *weights_file; /* --weights-file: weights beside the .c */
     int threads;              /* --threads: 1 (0 too) for code without threads */
+    bool llvm;                /* the LLVM back end (--backend=llvm, .o, .ll) */
+    const char *target, *cpu; /* --target, --cpu (the LLVM back end) */
+    int run_argc;             /* EMIT_JIT: the runtime's command line, */
+    char **run_argv;
+    int run_status;           /* and its exit status */
+    void (*before_run)(void *ctx, Diags *d); /* EMIT_JIT: called before the run */
+    void *before_ctx;
 } BuildRequest;
 
 /* OUT.c and OUT.h (and the --weights-file file): false on errors, in d. */
@@ -209,6 +253,10 @@ bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags
 /* A standalone binary, built with $CC: false on errors, in d. */
 bool build_exe(const Lowered *l, const CNames *names, const char *out, int threads,
                Diags *d);
+/* An object or textual IR by the LLVM back end and OUT.h, or (EMIT_EXE) a
+** standalone binary of that object and the runtime, linked by $CC; or
+** (EMIT_JIT) the run of `netc run`. False on errors, in d. */
+bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d);
 /* --emit=steps: the lowered program as text (lower_print) to OUT, or to
 ** standard output for "-" or no -o. */
 bool build_steps(const Lowered *l, const char *out, Diags *d);
@@ -255,7 +303,7 @@ typedef struct Pipeline {
     const WarnConfig *warn;
     const Budgets *budgets;    /* or NULL */
     bool plan;                 /* make every network's memory plan */
-    const BuildRequest *build; /* go on to build the one network, or NULL */
+    BuildRequest *build; /* go on to build the one network, or NULL */
     /* what came of it */
     Vec roots;    /* SourceFile*: the files read, in command-line order */
     Vec failures; /* char*: "cannot read 'F': WHY", per file not read */

@@ -7,6 +7,10 @@
 ** bytes, so the build takes seconds whatever the size of the weights), and
 ** the runtime's sources, which netc carries inside itself, into a temporary
 ** directory, and runs $CC (default cc) on them through child_run.
+**
+** With the LLVM back end (build_llvm): `.o` writes an object, `.ll`
+** textual IR, each with the C back end's header; no extension links the
+** object with the runtime, as above.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
@@ -102,17 +106,75 @@ static const char *default_cflags(Arena *a, const char *cc, const char *dir) {
     return child_quiet(argv) ? "-O3 -march=native" : "-O3";
 }
 
-bool build_exe(const Lowered *l, const CNames *names, const char *out, int threads,
-               Diags *d) {
-    Arena *a = l->g->arena;
-    char tmpl[] = "/tmp/netc-build-XXXXXX";
+/* A temporary directory for a binary's build, or NULL with an error in d. */
+static char *build_dir(Arena *a, Diags *d) {
     const char *tmpdir = getenv("TMPDIR");
-    char *dir = tmpdir && *tmpdir ? arena_printf(a, "%s/netc-build-XXXXXX", tmpdir) : tmpl;
+    char *dir = arena_printf(a, "%s/netc-build-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(dir)) {
         diag_error(d, NULL, (Span){0}, "build", "cannot make a temporary directory: %s",
                    strerror(errno));
-        return false;
+        return NULL;
     }
+    return dir;
+}
+
+/* Writes the runtime's sources into dir and links them with `sources` (the
+** network's code) into out with $CC; then removes dir (unless
+** NETC_KEEP_BUILD is set). ok: whether the files so far were written. */
+static bool link_exe(Arena *a, const char *dir, Vec *sources, const char *out, int threads,
+                     bool ok, Diags *d) {
+    for (int i = 0; ok && i < netc_runtime_nfiles; i++) {
+        const EmbeddedFile *f = &netc_runtime_files[i];
+        const char *path = arena_printf(a, "%s/%s", dir, f->path);
+        if (!mkdirs(a, dir, f->path) || !write_bytes(path, f->data, f->len)) {
+            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
+                       strerror(errno));
+            ok = false;
+        }
+        size_t n = strlen(f->path);
+        if (n > 2 && strcmp(f->path + n - 2, ".c") == 0)
+            vec_push(a, sources, (void *)path);
+    }
+    if (ok) {
+        const char *cc = getenv("CC");
+        const char *cflags = getenv("NETC_CFLAGS");
+        char *argv[128];
+        int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
+        n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
+                         argv + n, 32);
+        argv[n++] = "-std=c99";
+        argv[n++] = "-I";
+        argv[n++] = (char *)dir;
+        argv[n++] = "-I";
+        argv[n++] = arena_printf(a, "%s/include", dir);
+        for (int i = 0; i < sources->len && n < 120; i++)
+            argv[n++] = sources->data[i];
+        argv[n++] = "-o";
+        argv[n++] = (char *)out;
+        argv[n++] = "-lm";
+        if (threads > 1)
+            argv[n++] = "-lpthread";
+        argv[n] = NULL;
+        int rc = child_run(argv, NULL, 0, NULL);
+        if (rc > 0)
+            diag_error(d, NULL, (Span){0}, "build", "the C compiler failed (exit status %d)", rc);
+        else if (rc < 0) /* child_run said why */
+            diag_error(d, NULL, (Span){0}, "build", "the C compiler did not run");
+        ok = rc == 0;
+    }
+    if (!getenv("NETC_KEEP_BUILD"))
+        remove_tree(dir);
+    else
+        fprintf(stderr, "netc: build files kept in %s\n", dir);
+    return ok;
+}
+
+bool build_exe(const Lowered *l, const CNames *names, const char *out, int threads,
+               Diags *d) {
+    Arena *a = l->g->arena;
+    char *dir = build_dir(a, d);
+    if (!dir)
+        return false;
     bool ok = true;
     const char *cfile = arena_printf(a, "%s/model.c", dir);
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
@@ -149,50 +211,50 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, int threa
     Vec sources = {0};
     vec_push(a, &sources, (void *)cfile);
     vec_push(a, &sources, (void *)asmf);
-    for (int i = 0; ok && i < netc_runtime_nfiles; i++) {
-        const EmbeddedFile *f = &netc_runtime_files[i];
-        const char *path = arena_printf(a, "%s/%s", dir, f->path);
-        if (!mkdirs(a, dir, f->path) || !write_bytes(path, f->data, f->len)) {
-            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
-                       strerror(errno));
+    return link_exe(a, dir, &sources, out, threads, ok, d);
+}
+
+bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d) {
+#ifdef NETC_HAVE_LLVM
+    Arena *a = l->g->arena;
+    if (r->kind == EMIT_JIT) {
+        r->run_status = llvm_jit_run(l, names, r, d);
+        return !d->errors;
+    }
+    if (r->kind == EMIT_EXE) {
+        /* the object for the host, the descriptor in C, the runtime */
+        char *dir = build_dir(a, d);
+        if (!dir)
+            return false;
+        const char *obj = arena_printf(a, "%s/model.o", dir);
+        const char *desc = arena_printf(a, "%s/model.c", dir);
+        LlvmOptions lo = {.names = names, .out = obj};
+        bool ok = emit_llvm(l, &lo, d);
+        Buf b = {0};
+        emit_c_descriptor(l, names, &b);
+        if (ok && !write_bytes(desc, b.data, b.len)) {
+            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", desc, strerror(errno));
             ok = false;
         }
-        size_t n = strlen(f->path);
-        if (n > 2 && strcmp(f->path + n - 2, ".c") == 0)
-            vec_push(a, &sources, (void *)path);
+        buf_free(&b);
+        Vec sources = {0};
+        vec_push(a, &sources, (void *)desc);
+        vec_push(a, &sources, (void *)obj);
+        return link_exe(a, dir, &sources, r->out, 1, ok, d);
     }
-    if (ok) {
-        const char *cc = getenv("CC");
-        const char *cflags = getenv("NETC_CFLAGS");
-        char *argv[128];
-        int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
-        n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
-                         argv + n, 32);
-        argv[n++] = "-std=c99";
-        argv[n++] = "-I";
-        argv[n++] = dir;
-        argv[n++] = "-I";
-        argv[n++] = arena_printf(a, "%s/include", dir);
-        for (int i = 0; i < sources.len && n < 120; i++)
-            argv[n++] = sources.data[i];
-        argv[n++] = "-o";
-        argv[n++] = (char *)out;
-        argv[n++] = "-lm";
-        if (threads > 1)
-            argv[n++] = "-lpthread";
-        argv[n] = NULL;
-        int rc = child_run(argv, NULL, 0, NULL);
-        if (rc > 0)
-            diag_error(d, NULL, (Span){0}, "build", "the C compiler failed (exit status %d)", rc);
-        else if (rc < 0) /* child_run said why */
-            diag_error(d, NULL, (Span){0}, "build", "the C compiler did not run");
-        ok = rc == 0;
-    }
-    if (!getenv("NETC_KEEP_BUILD"))
-        remove_tree(dir);
-    else
-        fprintf(stderr, "netc: build files kept in %s\n", dir);
-    return ok;
+    const char *stem = strip_ext(a, r->out);
+    const char *h = arena_printf(a, "%s.h", stem);
+    BuildOptions o = {.names = names, .out_h = h, .header_name = base_name(a, h)};
+    LlvmOptions lo = {.names = names, .out = r->out, .text = r->kind == EMIT_LLVM,
+                      .target = r->target, .cpu = r->cpu};
+    return emit_llvm(l, &lo, d) && emit_c_header(l, &o, d);
+#else
+    (void)l;
+    (void)names;
+    (void)r;
+    diag_error(d, NULL, (Span){0}, "build", "this netc has no LLVM back end");
+    return false;
+#endif
 }
 
 bool build_c(const Lowered *l, const CNames *names, const BuildRequest *r, Diags *d) {

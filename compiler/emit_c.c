@@ -1375,6 +1375,37 @@ static int output_step(const Lowered *l, const BuildOptions *o) {
     return k;
 }
 
+/* The description the standalone binary's main() reads (runtime/main.c). */
+static void emit_model_desc(const Emit *e, Buf *b) {
+    const Graph *g = e->l->g;
+    buf_puts(b, "\n/* The description the standalone binary's main() reads. */\n");
+    buf_puts(b, "#include \"netc/runtime.h\"\n\n");
+    for (int pass = 0; pass < 2; pass++) {
+        const Vec *v = pass ? &g->outputs : &g->inputs;
+        buf_printf(b, "static const netc_tensor_info netc_%s_info[] = {\n", pass ? "out" : "in");
+        for (int i = 0; i < v->len; i++) {
+            const Node *n = v->data[i];
+            buf_printf(b, "    {\"%s\", %d, {%lld, %lld, %lld}, %lld},\n", n->name, n->shape.rank,
+                       (long long)n->shape.d[0],
+                       (long long)(n->shape.rank == 3 ? n->shape.d[1] : 1),
+                       (long long)(n->shape.rank == 3 ? n->shape.d[2] : 1),
+                       (long long)elems(&n->shape));
+        }
+        buf_puts(b, "};\n");
+    }
+    buf_puts(b, "\nstatic void netc_run_all(const float *const *in, float *const *out)\n{\n");
+    buf_printf(b, "    %s_run(", e->prefix);
+    for (int i = 0; i < g->inputs.len; i++)
+        buf_printf(b, "%sin[%d]", i ? ", " : "", i);
+    for (int i = 0; i < g->outputs.len; i++)
+        buf_printf(b, ", out[%d]", i);
+    buf_puts(b, ");\n}\n\n");
+    buf_printf(b,
+               "const netc_model netc_model_desc = {\"%s\", %d, %d, netc_in_info, netc_out_info, "
+               "netc_run_all};\n",
+               g->name, g->inputs.len, g->outputs.len);
+}
+
 static void emit_source(const Emit *e, Buf *b) {
     const Lowered *l = e->l;
     const Graph *g = l->g;
@@ -1447,32 +1478,7 @@ static void emit_source(const Emit *e, Buf *b) {
         buf_printf(b, ", %s", e->out_names[i]);
     buf_puts(b, ", netc_arena);\n}\n");
     if (e->o->standalone) {
-        buf_puts(b, "\n/* The description the standalone binary's main() reads. */\n");
-        buf_puts(b, "#include \"netc/runtime.h\"\n\n");
-        for (int pass = 0; pass < 2; pass++) {
-            const Vec *v = pass ? &g->outputs : &g->inputs;
-            buf_printf(b, "static const netc_tensor_info netc_%s_info[] = {\n", pass ? "out" : "in");
-            for (int i = 0; i < v->len; i++) {
-                const Node *n = v->data[i];
-                buf_printf(b, "    {\"%s\", %d, {%lld, %lld, %lld}, %lld},\n", n->name, n->shape.rank,
-                           (long long)n->shape.d[0],
-                           (long long)(n->shape.rank == 3 ? n->shape.d[1] : 1),
-                           (long long)(n->shape.rank == 3 ? n->shape.d[2] : 1),
-                           (long long)elems(&n->shape));
-            }
-            buf_puts(b, "};\n");
-        }
-        buf_puts(b, "\nstatic void netc_run_all(const float *const *in, float *const *out)\n{\n");
-        buf_printf(b, "    %s_run(", e->prefix);
-        for (int i = 0; i < g->inputs.len; i++)
-            buf_printf(b, "%sin[%d]", i ? ", " : "", i);
-        for (int i = 0; i < g->outputs.len; i++)
-            buf_printf(b, ", out[%d]", i);
-        buf_puts(b, ");\n}\n\n");
-        buf_printf(b,
-                   "const netc_model netc_model_desc = {\"%s\", %d, %d, netc_in_info, netc_out_info, "
-                   "netc_run_all};\n",
-                   g->name, g->inputs.len, g->outputs.len);
+        emit_model_desc(e, b);
         emit_profile_desc(e, b);
     }
 }
@@ -1562,4 +1568,32 @@ bool write_weights_file(const Lowered *l, const char *path) {
         ok = fwrite(bytes, 1, 4, f) == 4;
     }
     return fclose(f) == 0 && ok;
+}
+
+bool emit_c_header(const Lowered *l, const BuildOptions *o, Diags *d) {
+    Emit e = {.l = l, .o = o, .names = o->names, .prefix = o->names->prefix,
+              .macro = o->names->macro, .in_names = o->names->in, .out_names = o->names->out,
+              .to_output = -1};
+    Buf hdr = {0};
+    emit_header(&e, &hdr);
+    bool ok = write_text(d, o->out_h, &hdr);
+    buf_free(&hdr);
+    return ok;
+}
+
+void emit_c_descriptor(const Lowered *l, const CNames *names, Buf *b) {
+    BuildOptions o = {.names = names, .header_name = "model.h", .standalone = true};
+    Emit e = {.l = l, .o = &o, .names = names, .prefix = names->prefix, .macro = names->macro,
+              .in_names = names->in, .out_names = names->out, .to_output = -1, .b = b};
+    const Graph *g = l->g;
+    buf_printf(b, "/* The description of network '%s' for the standalone binary's main();\n"
+                  "** its code is in the LLVM back end's object. */\n", g->name);
+    buf_puts(b, "void ");
+    buf_printf(b, "%s_run", e.prefix);
+    emit_params(&e, b, false);
+    buf_puts(b, ";\n");
+    emit_model_desc(&e, b);
+    buf_puts(b, "\n/* The object's steps are not timed one by one. */\n"
+                "static void (*netc_hook)(int);\n"
+                "const netc_profile netc_profile_desc = {0, 0, 0, 0, &netc_hook};\n");
 }

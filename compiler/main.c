@@ -37,6 +37,8 @@ typedef struct Options {
     const char *top;    /* run --top */
     Vec outputs;        /* run -o */
     const char *emit;   /* build --emit */
+    const char *backend; /* build, run --backend, or NULL */
+    bool jit;            /* run: in process, through LLVM's JIT */
     bool have_seed;
     int64_t suggest_lo, suggest_hi; /* check --suggest-input=LO-HI; 0: not asked */
 } Options;
@@ -161,11 +163,18 @@ static const struct {
      "  --allow-extra-weights       tensors the network does not use are warnings\n"
      "  --weights-file=FILE.bin     C output: weights in FILE.bin, loaded at start by\n"
      "                              NAME_load_weights(path), not in the .c file\n"
-     "  --emit=c|exe                the output kind, when -o's extension does not say\n"
+     "  --emit=c|exe|obj|llvm       the output kind, when -o's extension does not say\n"
      "  --threads=N                 split each layer over a pool of N threads\n"
      "                              (pthreads); 1, the default, needs libc only\n"
      "  --emit=steps                print the lowered program, one step a line (to -o\n"
      "                              FILE or standard output); needs no weights\n"
+     "  --backend=c|llvm            the code generator (default c); -o OUT.o\n"
+     "                              (--emit=obj) and -o OUT.ll (--emit=llvm) imply\n"
+     "                              llvm and write OUT.h too\n"
+     "  --target=TRIPLE             LLVM: the target, e.g. aarch64-linux-gnu or\n"
+     "                              thumbv7em-none-eabihf (default: the host)\n"
+     "  --cpu=NAME                  LLVM: the CPU, e.g. cortex-a72 (default: the\n"
+     "                              host's, or the target's generic one)\n"
      "  --network NAME              the network, where the file holds several\n"
      "\n"
      "Environment: CC (default cc), NETC_CFLAGS (default -O3 -march=native where\n"
@@ -174,11 +183,12 @@ static const struct {
     {"run",
      "usage: netc run FILE --weights W --input X... [--top=K] [-o OUT.npy]...\n"
      "\n"
-     "Builds FILE's network as a standalone binary in a temporary directory and\n"
-     "runs it once on the inputs (.npy float32, or raw float32; one --input per\n"
-     "network input, in declaration order): prints the output, its K largest\n"
-     "values with --top=K, or writes .npy files with -o. --random-weights=SEED\n"
-     "may replace --weights.\n"},
+     "Compiles FILE's network in process with LLVM's JIT (where netc has the LLVM\n"
+     "back end; else, or with --backend=c or --threads=N, as a standalone binary\n"
+     "in a temporary directory, built with $CC) and runs it once on the inputs\n"
+     "(.npy float32, or raw float32; one --input per network input, in\n"
+     "declaration order): prints the output, its K largest values with --top=K,\n"
+     "or writes .npy files with -o. --random-weights=SEED may replace --weights.\n"},
 };
 
 static int help_warnings(void) {
@@ -344,9 +354,22 @@ static int parse_args(Options *o, Arena *a, int argc, char **argv, int start) {
         } else if ((v = flag_value(argc, argv, &i, "--backend"))) {
             if (strcmp(v, "c") != 0 && strcmp(v, "llvm") != 0)
                 return usage_error("unknown back end '%s' (expected c or llvm)", v);
+#ifndef NETC_HAVE_LLVM
             if (strcmp(v, "llvm") == 0)
-                return usage_error("%s", "this version of netc has no LLVM back end; "
-                                         "use the C back end (--backend=c)");
+                return usage_error("%s", "this netc has no LLVM back end (it was built with "
+                                         "-DNETC_LLVM=OFF or without LLVM); use the C back end "
+                                         "(--backend=c)");
+#endif
+            o->build.llvm = strcmp(v, "llvm") == 0;
+            o->backend = v;
+        } else if ((v = flag_value(argc, argv, &i, "--target"))) {
+            if (!*v)
+                return usage_error("%s needs a target triple", "--target");
+            o->build.target = v;
+        } else if ((v = flag_value(argc, argv, &i, "--cpu"))) {
+            if (!*v)
+                return usage_error("%s needs a CPU name", "--cpu");
+            o->build.cpu = v;
         } else if ((v = flag_value(argc, argv, &i, "--max-ram"))) {
             if ((o->budgets.max_ram = parse_size(v, true)) < 0)
                 return usage_error("--max-ram takes a size like 512K, 4M or 1G, saw '%s'", v);
@@ -725,19 +748,67 @@ static int cmd_build(Options *o, Program *p) {
     if (!emit)
         emit = ends_with(r->out, ".c") ? "c" : ends_with(r->out, ".o") ? "obj"
                : ends_with(r->out, ".ll") ? "llvm" : "exe";
-    if (strcmp(emit, "c") == 0)
+    if (o->jit)
+        r->kind = EMIT_JIT; /* netc run */
+    else if (strcmp(emit, "c") == 0)
         r->kind = EMIT_C;
     else if (strcmp(emit, "exe") == 0)
         r->kind = EMIT_EXE;
     else if (steps)
         r->kind = EMIT_STEPS;
+#ifdef NETC_HAVE_LLVM
+    else if (strcmp(emit, "obj") == 0 || strcmp(emit, "llvm") == 0) {
+        r->kind = strcmp(emit, "obj") == 0 ? EMIT_OBJ : EMIT_LLVM;
+        if (o->backend && !r->llvm)
+            return usage_error("--emit=%s needs the LLVM back end, not --backend=c", emit);
+        r->llvm = true;
+    }
+#else
     else if (strcmp(emit, "obj") == 0 || strcmp(emit, "llvm") == 0)
         return usage_error("--emit=%s needs the LLVM back end, which this netc was built without",
                            emit);
+#endif
     else
-        return usage_error("unknown --emit '%s' (expected c, exe or steps)", emit);
+        return usage_error("unknown --emit '%s' (expected c, exe, obj, llvm or steps)", emit);
     if (r->weights_file && r->kind != EMIT_C)
         return usage_error("%s", "--weights-file goes with C output (-o FILE.c)");
+    if (r->llvm && r->kind == EMIT_C)
+        return usage_error("%s", "the LLVM back end writes an object (-o OUT.o), textual IR "
+                                 "(-o OUT.ll) or a binary (-o OUT), not C");
+    if (r->llvm && r->kind == EMIT_STEPS)
+        r->llvm = false; /* the steps are the same for both back ends */
+    if (r->llvm && r->threads > 1)
+        return usage_error("%s", "--threads goes with the C back end; the LLVM back end's code "
+                                 "runs on one thread");
+    if ((r->target || r->cpu) && r->kind != EMIT_OBJ && r->kind != EMIT_LLVM)
+        return usage_error("%s", "--target and --cpu go with the LLVM back end's object "
+                                 "(-o OUT.o) or IR (-o OUT.ll)");
+#ifdef NETC_HAVE_LLVM
+    if (r->target) {
+        char *why = NULL;
+        if (!llvm_check_target(r->target, &why)) {
+            Buf known = {0};
+            llvm_known_targets(&known);
+            fprintf(stderr, "netc: error: unknown target '%s': %s\n"
+                            "The architectures this netc knows: %s (the first part of a "
+                            "triple, e.g. aarch64-linux-gnu).\n",
+                    r->target, why, known.data);
+            free(why);
+            buf_free(&known);
+            return EXIT_USAGE;
+        }
+    }
+    if (r->cpu) {
+        Buf known = {0};
+        if (!llvm_check_cpu(r->target, r->cpu, &known)) {
+            fprintf(stderr, "netc: error: unknown CPU '%s' for %s\nThe CPUs LLVM knows there: %s.\n",
+                    r->cpu, r->target ? r->target : "the host", known.data ? known.data : "(none)");
+            buf_free(&known);
+            return EXIT_USAGE;
+        }
+        buf_free(&known);
+    }
+#endif
     if (r->kind == EMIT_C) {
         /* the .c says #include "OUT.h" (a '/' ends the name, so no "*" "/" either) */
         const char *base = strrchr(r->out, '/');
@@ -757,10 +828,49 @@ static int cmd_build(Options *o, Program *p) {
     return p->diags->errors ? EXIT_ERRORS : EXIT_OK;
 }
 
-/* `netc run`: build a binary into a temporary directory, run it once. */
+#ifdef NETC_HAVE_LLVM
+/* netc run's JIT: the analysis' warnings before the run's output. */
+static void diags_before_run(void *ctx, Diags *d) {
+    print_diags(ctx, d);
+    d->list.len = 0;
+}
+#endif
+
+/* `netc run`: compile in process with LLVM's JIT (where netc has it, and
+** without --backend=c), or build a binary into a temporary directory; run
+** it once. */
 static int cmd_run(Options *o, Program *p) {
     if (o->inputs.len == 0)
         return usage_error("%s", "run needs --input FILE (one per network input)");
+#ifdef NETC_HAVE_LLVM
+    /* --threads=N (N > 1) without --backend=llvm: the C back end's threads */
+    if (o->backend ? strcmp(o->backend, "llvm") == 0 : o->build.threads <= 1) {
+        /* the runtime's command line, as the binary would get it */
+        char **argv = arena_alloc(p->arena, sizeof(char *) *
+                                                (size_t)(o->inputs.len + 2 * o->outputs.len + 3));
+        int n = 0;
+        argv[n++] = "netc run";
+        for (int i = 0; i < o->inputs.len; i++)
+            argv[n++] = o->inputs.data[i];
+        if (o->top)
+            argv[n++] = arena_printf(p->arena, "--top=%s", o->top);
+        for (int i = 0; i < o->outputs.len; i++) {
+            argv[n++] = "-o";
+            argv[n++] = o->outputs.data[i];
+        }
+        argv[n] = NULL;
+        BuildRequest *r = &o->build;
+        r->run_argc = n;
+        r->run_argv = argv;
+        r->llvm = true;
+        r->before_run = diags_before_run;
+        r->before_ctx = o;
+        o->output = "-";
+        o->jit = true;
+        int status = cmd_build(o, p);
+        return status == EXIT_OK ? r->run_status : status;
+    }
+#endif
     char dir[] = "/tmp/netc-run-XXXXXX";
     if (!mkdtemp(dir)) {
         fprintf(stderr, "netc: error: cannot make a temporary directory: %s\n", strerror(errno));

@@ -11,6 +11,7 @@
 **     weights   the safetensors file, or random weights     weights.c
 **     lower     kernel steps, on the plan made above        lower.c
 **     emit      C source and header, or a binary            emit_c.c build.c
+**               (or an object, IR, a JIT run)               emit_llvm.c
 **
 ** Problems with the input are diagnostics in the Program's Diags; the
 ** pipeline goes on past them as far as it can, and stops before the back
@@ -65,7 +66,7 @@ static void parse_files(Pipeline *pl) {
 
 /* weights, lower, emit: the back end on one network. */
 static bool back_end(Pipeline *pl, Unit *u) {
-    const BuildRequest *r = pl->build;
+    BuildRequest *r = pl->build;
     Diags *d = pl->p->diags;
     WeightSet ws = {0};
     bool steps = r->kind == EMIT_STEPS; /* the steps do not depend on the weights' values */
@@ -85,6 +86,8 @@ static bool back_end(Pipeline *pl, Unit *u) {
     c_names(u->g, u->g->arena, &names);
     if (steps)
         ok = build_steps(&l, r->out, d);
+    else if (r->llvm)
+        ok = build_llvm(&l, &names, r, d);
     else if (r->kind == EMIT_C)
         ok = build_c(&l, &names, r, d);
     else

@@ -13,11 +13,13 @@ need="$build git libcmocka-dev python3 python3-jsonschema python3-yaml graphviz 
 # .pre-commit-hooks.yaml in the tests. Optional: clang (with libFuzzer)
 # builds the fuzz target; pre-commit runs the hooks as a user's commit does;
 # protobuf-c (library and protoc-c) with ONNX's schema (libonnx-dev) makes
-# the ONNX import (docs/import.md).
+# the ONNX import (docs/import.md); llvm-14-dev gives netc its LLVM back
+# end (docs/build.md; -DNETC_LLVM=AUTO finds it). Optional too: an AArch64
+# cross compiler with its C library and qemu-user build the generated C and
+# the LLVM back end's objects for AArch64 and run them (tests/cross/,
+# tests/llvm/).
 want="clang libclang-rt-14-dev pre-commit libprotobuf-c-dev protobuf-c-compiler libonnx-dev"
-# Optional too: an AArch64 cross compiler with its C library and qemu-user
-# build the generated C for AArch64 and run it (tests/cross/).
-want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+want="$want llvm-14-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
 if [ "${1:-}" = "--build" ]; then
     need=$build
     want=""

@@ -6,6 +6,8 @@
 #     NETC=build/netc sh examples/digits/check.sh
 #
 # NETC defaults to build/netc under the repository root; CC to cc.
+# NETC_BUILD_FLAGS adds options to netc build (--backend=llvm: the binary
+# of the LLVM back end).
 # Prints the number of images, netc's and PyTorch's accuracy, how many
 # images agree, and ends with "N passed, M failed" (an image passes when
 # netc gives PyTorch's class and PyTorch's logits). Exit 0 when all pass.
@@ -15,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 NETC=${NETC:-$root/build/netc}
 CC=${CC:-cc}
+NETC_BUILD_FLAGS=${NETC_BUILD_FLAGS:-}
 TOL=1e-4
 
 labels=$here/test_labels.txt
@@ -39,7 +42,8 @@ trap 'exit 130' INT TERM
 
 # The model and the comparison helper.
 "$NETC" check "$here/digits.net" || fail "netc check digits.net failed"
-"$NETC" build "$here/digits.net" --weights "$here/digits.safetensors" -o "$work/digits" \
+# shellcheck disable=SC2086
+"$NETC" build "$here/digits.net" --weights "$here/digits.safetensors" $NETC_BUILD_FLAGS -o "$work/digits" \
     || fail "netc build failed"
 $CC -std=c99 -O2 -o "$work/npycmp" "$here/npycmp.c" -lm || fail "cannot compile npycmp.c"
 

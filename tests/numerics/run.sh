@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh: numerical tests of `netc build` against PyTorch references.
 #
-#   run.sh [--emit=exe|c] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR...
+#   run.sh [--emit=exe|c|obj] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR...
 #
 # For each fixture directory (tests/numerics/fixtures/NAME or
 # tests/numerics/examples/NAME, see README.md):
@@ -16,6 +16,11 @@
 #           -DNETC_IN=NAME_INPUT_SIZE -DNETC_OUT=NAME_OUTPUT_SIZE
 #           WORK/NAME/model.c harness.c -o WORK/NAME/model -lm
 #       WORK/NAME/model input.npy -o WORK/NAME/out.npy
+#   --emit=obj: an object by the LLVM back end, linked with harness.c the
+#       same way (model.o in place of model.c); with --target=TRIPLE
+#       (NUMERICS_TARGET) built for that target, compiled and linked with
+#       $CC (a cross compiler) and run through $NUMERICS_EXEC (e.g.
+#       qemu-aarch64 -L /usr/aarch64-linux-gnu)
 #
 # then COMPARE expected.npy WORK/NAME/out.npy TOL (default 1e-4, relative to
 # the largest |expected|). --threads=N builds with netc's --threads=N (and
@@ -41,7 +46,7 @@
 # tests/cross/).
 
 usage() {
-    echo "usage: $0 [--emit=exe|c] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
+    echo "usage: $0 [--emit=exe|c|obj] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
     exit 2
 }
 
@@ -51,7 +56,7 @@ threads=1
 keep=no
 while :; do
     case $1 in
-    --emit=exe|--emit=c) emit=${1#--emit=}; shift ;;
+    --emit=exe|--emit=c|--emit=obj) emit=${1#--emit=}; shift ;;
     --tol=*) tol=${1#--tol=}; shift ;;
     --threads=*) threads=${1#--threads=}; shift ;;
     --keep) keep=yes; shift ;;
@@ -91,10 +96,14 @@ limit() {
 
 # build OUT: runs netc build on $net with the fixture's weights
 build() {
+    out=$1
+    shift
+    [ "$threads" -gt 1 ] && set -- "$@" --threads="$threads"
+    [ -n "$NUMERICS_TARGET" ] && set -- "$@" --target="$NUMERICS_TARGET"
     if [ -n "$seed" ]; then
-        limit "$netc" build "$net" --random-weights="$seed" --threads="$threads" -o "$1"
+        limit "$netc" build "$net" --random-weights="$seed" "$@" -o "$out"
     else
-        limit "$netc" build "$net" --weights "$dir/weights.safetensors" --threads="$threads" -o "$1"
+        limit "$netc" build "$net" --weights "$dir/weights.safetensors" "$@" -o "$out"
     fi
 }
 
@@ -118,14 +127,16 @@ run_model() {
     limit $NUMERICS_EXEC "$w/model" "$@"
 }
 
-# compile_c: compiles $w/model.c with harness.c into $w/model
+# compile_c: compiles $w/model.c (or links $w/model.o) with harness.c into $w/model
 compile_c() {
+    src=$w/model.c
+    [ "$emit" = obj ] && src=$w/model.o
     upper=$(printf '%s' "$name_net" | tr '[:lower:]' '[:upper:]')
     if [ "$nin" -eq 0 ] && [ "$nout" -eq 0 ]; then
         limit "$CC" -std=c99 -Wall -Wextra -pedantic -Werror -O2 $NUMERICS_CFLAGS -I"$w" \
             -DNETC_MODEL_HEADER='"model.h"' -DNETC_RUN="${name_net}_run" \
             -DNETC_IN="${upper}_INPUT_SIZE" -DNETC_OUT="${upper}_OUTPUT_SIZE" \
-            "$w/model.c" "$here/harness.c" -o "$w/model" -lm $libs
+            "$src" "$here/harness.c" -o "$w/model" -lm $libs
         return
     fi
     # several inputs or outputs: sizes from the .npy files, the call spelt out
@@ -151,7 +162,7 @@ compile_c() {
         -DNETC_NIN="$nin_" -DNETC_NOUT="$nout_" \
         -DNETC_IN_SIZES="{$insz}" -DNETC_OUT_SIZES="{$outsz}" \
         -DNETC_CALL="${name_net}_run($args)" \
-        "$w/model.c" "$here/harness.c" -o "$w/model" -lm $libs
+        "$src" "$here/harness.c" -o "$w/model" -lm $libs
 }
 
 # count FILE_PREFIX: how many FILE_PREFIX.K.npy there are (0 if FILE_PREFIX.npy)
@@ -218,6 +229,9 @@ for arg in "$@"; do
     if [ "$emit" = c ]; then
         build "$w/model.c" >"$w/build.log" 2>&1 || { failed "netc build -o model.c" "$w/build.log"; continue; }
         compile_c >"$w/cc.log" 2>&1 || { failed "cc model.c harness.c" "$w/cc.log"; continue; }
+    elif [ "$emit" = obj ]; then
+        build "$w/model.o" >"$w/build.log" 2>&1 || { failed "netc build -o model.o" "$w/build.log"; continue; }
+        compile_c >"$w/cc.log" 2>&1 || { failed "cc model.o harness.c" "$w/cc.log"; continue; }
     else
         build "$w/model" >"$w/build.log" 2>&1 || { failed "netc build" "$w/build.log"; continue; }
     fi
