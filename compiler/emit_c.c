@@ -664,12 +664,20 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
             else
                 emit_direct_tile(e, s, k, np);
         }
-    bool threads = e->o->threads > 1, by_block = threads && split_blocks(e, s);
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
-               res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
+    /* with a pool fused: netc_r<k> makes the conv rows [oh0, oh1), row oh at
+    ** out + (oh % R)·OW·F, and the step (emit_pool_rows) calls it */
+    bool pooled = s->pool != NULL;
+    bool threads = e->o->threads > 1, by_block = threads && !pooled && split_blocks(e, s);
+    if (pooled)
+        buf_printf(b, "static void netc_r%d(const float *restrict in, float *restrict out, long oh0, long oh1)\n{\n", k);
+    else
+        buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
+                   res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
     buf_puts(b, "    long oh, ow;\n");
     /* the rows this thread computes */
-    if (threads && !by_block)
+    if (pooled)
+        ;
+    else if (threads && !by_block)
         buf_printf(b, "    const long oh0 = %lld * t / nt, oh1 = %lld * (t + 1) / nt;\n",
                    (long long)w.OH, (long long)w.OH);
     else
@@ -711,7 +719,11 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
                (long long)(w.DH - 1), (long long)w.DH);
     buf_printf(b, "            long kh1 = (%lld - ih0 + %lld) / %lld;\n", (long long)w.H,
                (long long)(w.DH - 1), (long long)w.DH);
-    buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
+    if (pooled)
+        buf_printf(b, "            float *restrict orow = out + oh %% %lld * %lld + c0;\n",
+                   (long long)s->pool->kernel[0], (long long)(w.OW * w.F));
+    else
+        buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
     buf_printf(b, "            const float *restrict rrow = r ? r + oh * %lld + c0 : 0;\n",
                (long long)(w.OW * w.F));
     buf_printf(b, "            if (kh1 > %lld) kh1 = %lld;\n", (long long)w.KH, (long long)w.KH);
@@ -754,6 +766,63 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
         buf_puts(b, "            }\n");
     }
     buf_puts(b, "        }\n    }\n}\n\n");
+}
+
+/* The step of a direct conv with a max pool fused (Step.pool): thread t of
+** the nw that take part makes its share of the pool's rows; before each, the
+** conv rows its window needs that are not made yet (netc_r<k>), into a ring
+** of R = the pool's window height rows of its own in `mid`. A thread's
+** first window may need a row its neighbour also makes: that row is made
+** twice, with the same result. The pool then reads rows still in the cache,
+** with the comparison of emit_pool, so the result is the unfused one. */
+static void emit_pool_rows(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Node *p = s->pool;
+    Win cw = window(s);
+    int64_t R = p->kernel[0], F = cw.F, CW = cw.OW; /* conv rows are CW x F */
+    int64_t PH = p->shape.d[0], PW = p->shape.d[1];
+    int64_t SH = p->stride[0], SW = p->stride[1], PT = p->pad[0], PL = p->pad[2], KW = p->kernel[1];
+    int64_t maxw = cw.OH / R; /* threads whose rings fit in mid */
+    if (maxw < 1)
+        maxw = 1;
+    bool threads = e->o->threads > 1;
+    /* one row of the pool from the ring */
+    buf_printf(b, "static void netc_pr%d(const float *restrict ring, float *restrict o, long ih0, long kh0, long kh1)\n{\n", k);
+    buf_puts(b, "    long pw, kh, kw, c;\n");
+    buf_printf(b, "    for (pw = 0; pw < %lld; pw++, o += %lld) {\n", (long long)PW, (long long)F);
+    buf_printf(b, "        const long iw0 = pw * %lld - %lld;\n", (long long)SW, (long long)PL);
+    buf_puts(b, "        const long kw0 = iw0 < 0 ? -iw0 : 0;\n");
+    buf_printf(b, "        const long kw1 = %lld - iw0 < %lld ? %lld - iw0 : %lld;\n", (long long)CW,
+               (long long)KW, (long long)CW, (long long)KW);
+    buf_printf(b, "        for (c = 0; c < %lld; c++) o[c] = -HUGE_VALF;\n", (long long)F);
+    buf_puts(b, "        for (kh = kh0; kh < kh1; kh++)\n            for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "                const float *restrict x = ring + (ih0 + kh) %% %lld * %lld + (iw0 + kw) * %lld;\n",
+               (long long)R, (long long)(CW * F), (long long)F);
+    buf_printf(b, "                for (c = 0; c < %lld; c++) o[c] = x[c] > o[c] ? x[c] : o[c];\n",
+               (long long)F);
+    buf_puts(b, "            }\n    }\n}\n\n");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out, float *restrict mid%s)\n{\n",
+               k, threads ? ", int t, int nt" : "");
+    buf_puts(b, "    long p, next;\n");
+    if (threads)
+        buf_printf(b, "    const long nw = nt < %lld ? nt : %lld;\n", (long long)maxw, (long long)maxw);
+    else
+        buf_puts(b, "    const long t = 0, nw = 1;\n");
+    buf_printf(b, "    const long p0 = %lld * t / nw, p1 = %lld * (t + 1) / nw;\n", (long long)PH,
+               (long long)PH);
+    buf_printf(b, "    float *restrict ring = mid + t * %lld;\n", (long long)(R * CW * F));
+    buf_puts(b, "    if (t >= nw) return;\n");
+    buf_puts(b, "    next = 0;\n");
+    buf_puts(b, "    for (p = p0; p < p1; p++) {\n");
+    buf_printf(b, "        const long ih0 = p * %lld - %lld;\n", (long long)SH, (long long)PT);
+    buf_puts(b, "        const long kh0 = ih0 < 0 ? -ih0 : 0;\n");
+    buf_printf(b, "        const long kh1 = %lld - ih0 < %lld ? %lld - ih0 : %lld;\n", (long long)cw.OH,
+               (long long)R, (long long)cw.OH, (long long)R);
+    buf_puts(b, "        if (next < ih0 + kh0) next = ih0 + kh0;\n");
+    buf_printf(b, "        if (next < ih0 + kh1) {\n            netc_r%d(in, ring, next, ih0 + kh1);\n"
+                  "            next = ih0 + kh1;\n        }\n", k);
+    buf_printf(b, "        netc_pr%d(ring, out + p * %lld, ih0, kh0, kh1);\n", k, (long long)(PW * F));
+    buf_puts(b, "    }\n}\n\n");
 }
 
 /* Winograd F(2,3) (docs/build.md, "Kernel strategies"): the output in
@@ -1008,6 +1077,8 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
             emit_winograd(e, s, k);
         else
             emit_fast_conv(e, s, k);
+        if (s->pool)
+            emit_pool_rows(e, s, k);
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
@@ -1135,6 +1206,8 @@ static void emit_call(const Emit *e, const Step *s, int k) {
                    k == e->to_output ? e->out_names[0] : ptr(e, s->out));
         if (s->res_node)
             buf_printf(b, ", %s", ptr(e, s->res));
+        if (s->pool)
+            buf_printf(b, ", %s", ptr(e, s->mid));
         buf_puts(b, splits ? ", t, nt);\n" : ");\n");
         break;
     }
@@ -1159,7 +1232,8 @@ static void emit_profile_desc(const Emit *e, Buf *b) {
     for (int k = 0; k < n; k++) {
         const Step *s = &l->steps[k];
         if (s->kind == K_CONV || s->kind == K_DENSE)
-            buf_printf(b, "    \"%s %s\",\n", kind_names[s->kind], strategy_names[s->strategy]);
+            buf_printf(b, "    \"%s %s%s\",\n", kind_names[s->kind], strategy_names[s->strategy],
+                       s->pool ? "+pool" : "");
         else
             buf_printf(b, "    \"%s\",\n", kind_names[s->kind]);
     }
