@@ -288,6 +288,13 @@ fx("conv_relu_pool", "direct convs with a max pool fused (netc pools each conv r
     "d = conv2d(filters=24, kernel=3, padding=1);",
     "ds = add(d, cp);",
     "dp = maxpool2d(size=2, stride=1);"])
+fx("conv_cblock", "a direct conv whose input channels come in blocks (3x3 x 240 channels is more than 2048 rows of weights: two blocks of 120, the partial sums kept in the output between them), stride 2 and padding 1, batchnorm folded, a residual add from a 1x1 stride-2 conv and relu fused after the last block", [
+    inp(7, 7, 240),
+    "d = conv2d(filters=24, kernel=1, stride=2);",
+    "c = conv2d(x, filters=24, kernel=3, stride=2, padding=1, bias=false);",
+    "bn = batchnorm();",
+    "sum = add(bn, d);",
+    "out = relu(sum);"])
 fx("block_nested", "a block calling a block, a value parameter whose default is an expression of another (g = f * 2), a block with two tensor parameters", [
     "x = input(shape=(6, 6, 2));",
     "y = input(shape=(6, 6, 4));",
