@@ -82,6 +82,16 @@ typedef struct Step {
     int64_t cblock;    /* S_DIRECT, S_GEMM, S_WINOGRAD: input channels per block */
     const Node *res_node; /* a residual add fused into the step, or NULL */
     TRef res;             /* the add's other input, added before act */
+    /* A max pool fused into an S_DIRECT conv (after its act), or NULL. The
+    ** conv's rows are made one at a time into `mid` and each row of the
+    ** pool is computed as soon as the conv rows of its window are made, so
+    ** the conv's output never makes a pass through memory. `mid` is where
+    ** the memory plan put the conv's own output: a back end may use it as
+    ** scratch for pool.kernel[0] conv rows per thread (the C back end does,
+    ** with min(threads, conv rows / pool.kernel[0]) threads). s->last and
+    ** s->out are the pool's. */
+    const Node *pool;
+    TRef mid;
 } Step;
 
 typedef struct Lowered {

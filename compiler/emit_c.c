@@ -106,12 +106,17 @@ static void interior(const Win *w, int64_t *lo, int64_t *hi) {
 
 /* The row loop shared by convs and pools: for each output row, the kernel
 ** rows inside the input; for each column, the kernel columns; then the
-** per-pixel function `px`. */
-static void emit_rows(Buf *b, const Win *w, const char *px, const char *args) {
+** per-pixel function `px`. `split`: thread t of nt takes its share of the
+** rows (the step function has the parameters t and nt). */
+static void emit_rows(Buf *b, const Win *w, const char *px, const char *args, bool split) {
     int64_t lo, hi;
     interior(w, &lo, &hi);
     buf_printf(b, "    long oh, ow;\n");
-    buf_printf(b, "    for (oh = 0; oh < %lld; oh++) {\n", (long long)w->OH);
+    if (split)
+        buf_printf(b, "    for (oh = %lld * t / nt; oh < %lld * (t + 1) / nt; oh++) {\n",
+                   (long long)w->OH, (long long)w->OH);
+    else
+        buf_printf(b, "    for (oh = 0; oh < %lld; oh++) {\n", (long long)w->OH);
     buf_printf(b, "        const long ih0 = oh * %lld - %lld;\n", (long long)w->SH, (long long)w->PT);
     buf_printf(b, "        const long kh0 = ih0 < 0 ? (-ih0 + %lld) / %lld : 0;\n",
                (long long)(w->DH - 1), (long long)w->DH);
@@ -146,6 +151,18 @@ static void emit_rows(Buf *b, const Win *w, const char *px, const char *args) {
         buf_puts(b, "        }\n");
     }
     buf_puts(b, "    }\n");
+}
+
+/* The extra parameters of a step function that threads split (step_splits),
+** and the range [lo, hi) of n items that thread t of nt takes. */
+#define THREAD_PARAMS(e) ((e)->o->threads > 1 ? ", int t, int nt" : "")
+
+static void emit_range(const Emit *e, const char *lo, const char *hi, int64_t n) {
+    if (e->o->threads > 1)
+        buf_printf(e->b, "    const long %s = %lld * t / nt, %s = %lld * (t + 1) / nt;\n", lo,
+                   (long long)n, hi, (long long)n);
+    else
+        buf_printf(e->b, "    const long %s = 0, %s = %lld;\n", lo, hi, (long long)n);
 }
 
 static void emit_conv(const Emit *e, const Step *s, int k) {
@@ -203,8 +220,9 @@ static void emit_conv(const Emit *e, const Step *s, int k) {
     buf_puts(b, "        }\n");
     emit_act(b, s->act, s->alpha, "o", w.F, "    ");
     buf_puts(b, "}\n\n");
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
-    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
+    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out", e->o->threads > 1);
     buf_puts(b, "}\n\n");
 }
 
@@ -249,8 +267,9 @@ static void emit_pool(const Emit *e, const Step *s, int k) {
         }
     }
     buf_puts(b, "}\n\n");
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
-    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
+    emit_rows(b, &w, arena_printf(e->l->g->arena, "netc_px%d", k), "in, out", e->o->threads > 1);
     buf_puts(b, "}\n\n");
 }
 
@@ -303,9 +322,10 @@ static void emit_affine(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const Shape *sh = &s->node->shape;
     int64_t C = sh->d[sh->rank - 1], P = elems(sh) / C;
-    buf_printf(b, "static void netc_step%d(const float *in, float *out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *in, float *out%s)\n{\n", k, THREAD_PARAMS(e));
     buf_puts(b, "    long p, c, i;\n");
-    buf_printf(b, "    for (p = 0; p < %lld; p++) {\n", (long long)P);
+    emit_range(e, "p0", "p1", P);
+    buf_puts(b, "    for (p = p0; p < p1; p++) {\n");
     buf_printf(b, "        float *o = out + p * %lld;\n", (long long)C);
     buf_printf(b, "        for (c = 0; c < %lld; c++) o[c] = in[p * %lld + c] * NETC_W[%lld + c] + NETC_W[%lld + c];\n",
                (long long)C, (long long)C, (long long)s->w, (long long)s->b);
@@ -317,28 +337,34 @@ static void emit_actstep(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const Shape *sh = &s->node->shape;
     int64_t n = elems(sh);
-    buf_printf(b, "static void netc_step%d(const float *in, float *out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *in, float *out%s)\n{\n", k, THREAD_PARAMS(e));
     buf_puts(b, "    long i;\n");
     if (s->act == ACT_SOFTMAX) {
         int64_t C = sh->d[sh->rank - 1];
         buf_puts(b, "    long p;\n");
-        buf_printf(b, "    if (out != in) for (i = 0; i < %lld; i++) out[i] = in[i];\n", (long long)n);
-        buf_printf(b, "    for (p = 0; p < %lld; p++) netc_softmax(out + p * %lld, %lld);\n",
-                   (long long)(n / C), (long long)C, (long long)C);
+        emit_range(e, "p0", "p1", n / C);
+        buf_printf(b, "    if (out != in) for (i = p0 * %lld; i < p1 * %lld; i++) out[i] = in[i];\n",
+                   (long long)C, (long long)C);
+        buf_printf(b, "    for (p = p0; p < p1; p++) netc_softmax(out + p * %lld, %lld);\n",
+                   (long long)C, (long long)C);
         buf_puts(b, "    (void)i;\n}\n\n");
         return;
     }
-    buf_printf(b, "    if (out != in) for (i = 0; i < %lld; i++) out[i] = in[i];\n", (long long)n);
-    emit_act(b, s->act, s->alpha, "out", n, "    ");
-    buf_puts(b, "}\n\n");
+    emit_range(e, "i0", "i1", n);
+    buf_puts(b, "    if (out != in) for (i = i0; i < i1; i++) out[i] = in[i];\n");
+    buf_puts(b, "    {\n        float *o = out + i0;\n");
+    emit_act_n(b, s->act, s->alpha, "o", "i1 - i0", "        ");
+    buf_puts(b, "    }\n}\n\n");
 }
 
 static void emit_add(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     int64_t n = elems(&s->node->shape);
-    buf_printf(b, "static void netc_step%d(const float *const *in, float *out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *const *in, float *out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long i;\n");
-    buf_printf(b, "    for (i = 0; i < %lld; i++) {\n        const float v = in[0][i]", (long long)n);
+    emit_range(e, "i0", "i1", n);
+    buf_puts(b, "    for (i = i0; i < i1; i++) {\n        const float v = in[0][i]");
     for (int i = 1; i < s->nin; i++)
         buf_printf(b, " + in[%d][i]", i);
     /* a fused activation, as each sum is made (lower.c never fuses softmax here) */
@@ -371,10 +397,15 @@ static void emit_pad(const Emit *e, const Step *s, int k) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t H = is->d[0], W = is->d[1], C = is->d[2], OW = n->shape.d[1];
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long h;\n");
-    buf_printf(b, "    memset(out, 0, %lld * sizeof(float));\n", (long long)elems(&n->shape));
-    buf_printf(b, "    for (h = 0; h < %lld; h++)\n", (long long)H);
+    /* the output rows [r0, r1): zeros, then the input rows that land there */
+    emit_range(e, "r0", "r1", n->shape.d[0]);
+    buf_printf(b, "    memset(out + r0 * %lld, 0, (r1 - r0) * %lld * sizeof(float));\n",
+               (long long)(OW * C), (long long)(OW * C));
+    buf_printf(b, "    for (h = r0 - %lld < 0 ? 0 : r0 - %lld; h < %lld && h < r1 - %lld; h++)\n",
+               (long long)n->pad[0], (long long)n->pad[0], (long long)H, (long long)n->pad[0]);
     buf_printf(b, "        memcpy(out + ((h + %lld) * %lld + %lld) * %lld, in + h * %lld, %lld * sizeof(float));\n",
                (long long)n->pad[0], (long long)OW, (long long)n->pad[2], (long long)C,
                (long long)(W * C), (long long)(W * C));
@@ -633,12 +664,20 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
             else
                 emit_direct_tile(e, s, k, np);
         }
-    bool threads = e->o->threads > 1, by_block = threads && split_blocks(e, s);
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
-               res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
+    /* with a pool fused: netc_r<k> makes the conv rows [oh0, oh1), row oh at
+    ** out + (oh % R)·OW·F, and the step (emit_pool_rows) calls it */
+    bool pooled = s->pool != NULL;
+    bool threads = e->o->threads > 1, by_block = threads && !pooled && split_blocks(e, s);
+    if (pooled)
+        buf_printf(b, "static void netc_r%d(const float *restrict in, float *restrict out, long oh0, long oh1)\n{\n", k);
+    else
+        buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
+                   res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
     buf_puts(b, "    long oh, ow;\n");
     /* the rows this thread computes */
-    if (threads && !by_block)
+    if (pooled)
+        ;
+    else if (threads && !by_block)
         buf_printf(b, "    const long oh0 = %lld * t / nt, oh1 = %lld * (t + 1) / nt;\n",
                    (long long)w.OH, (long long)w.OH);
     else
@@ -680,7 +719,11 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
                (long long)(w.DH - 1), (long long)w.DH);
     buf_printf(b, "            long kh1 = (%lld - ih0 + %lld) / %lld;\n", (long long)w.H,
                (long long)(w.DH - 1), (long long)w.DH);
-    buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
+    if (pooled)
+        buf_printf(b, "            float *restrict orow = out + oh %% %lld * %lld + c0;\n",
+                   (long long)s->pool->kernel[0], (long long)(w.OW * w.F));
+    else
+        buf_printf(b, "            float *restrict orow = out + oh * %lld + c0;\n", (long long)(w.OW * w.F));
     buf_printf(b, "            const float *restrict rrow = r ? r + oh * %lld + c0 : 0;\n",
                (long long)(w.OW * w.F));
     buf_printf(b, "            if (kh1 > %lld) kh1 = %lld;\n", (long long)w.KH, (long long)w.KH);
@@ -725,15 +768,78 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
     buf_puts(b, "        }\n    }\n}\n\n");
 }
 
+/* The step of a direct conv with a max pool fused (Step.pool): thread t of
+** the nw that take part makes its share of the pool's rows; before each, the
+** conv rows its window needs that are not made yet (netc_r<k>), into a ring
+** of R = the pool's window height rows of its own in `mid`. A thread's
+** first window may need a row its neighbour also makes: that row is made
+** twice, with the same result. The pool then reads rows still in the cache,
+** with the comparison of emit_pool, so the result is the unfused one. */
+static void emit_pool_rows(const Emit *e, const Step *s, int k) {
+    Buf *b = e->b;
+    const Node *p = s->pool;
+    Win cw = window(s);
+    int64_t R = p->kernel[0], F = cw.F, CW = cw.OW; /* conv rows are CW x F */
+    int64_t PH = p->shape.d[0], PW = p->shape.d[1];
+    int64_t SH = p->stride[0], SW = p->stride[1], PT = p->pad[0], PL = p->pad[2], KW = p->kernel[1];
+    int64_t maxw = cw.OH / R; /* threads whose rings fit in mid */
+    if (maxw < 1)
+        maxw = 1;
+    bool threads = e->o->threads > 1;
+    /* one row of the pool from the ring */
+    buf_printf(b, "static void netc_pr%d(const float *restrict ring, float *restrict o, long ih0, long kh0, long kh1)\n{\n", k);
+    buf_puts(b, "    long pw, kh, kw, c;\n");
+    buf_printf(b, "    for (pw = 0; pw < %lld; pw++, o += %lld) {\n", (long long)PW, (long long)F);
+    buf_printf(b, "        const long iw0 = pw * %lld - %lld;\n", (long long)SW, (long long)PL);
+    buf_puts(b, "        const long kw0 = iw0 < 0 ? -iw0 : 0;\n");
+    buf_printf(b, "        const long kw1 = %lld - iw0 < %lld ? %lld - iw0 : %lld;\n", (long long)CW,
+               (long long)KW, (long long)CW, (long long)KW);
+    buf_printf(b, "        for (c = 0; c < %lld; c++) o[c] = -HUGE_VALF;\n", (long long)F);
+    buf_puts(b, "        for (kh = kh0; kh < kh1; kh++)\n            for (kw = kw0; kw < kw1; kw++) {\n");
+    buf_printf(b, "                const float *restrict x = ring + (ih0 + kh) %% %lld * %lld + (iw0 + kw) * %lld;\n",
+               (long long)R, (long long)(CW * F), (long long)F);
+    buf_printf(b, "                for (c = 0; c < %lld; c++) o[c] = x[c] > o[c] ? x[c] : o[c];\n",
+               (long long)F);
+    buf_puts(b, "            }\n    }\n}\n\n");
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out, float *restrict mid%s)\n{\n",
+               k, threads ? ", int t, int nt" : "");
+    buf_puts(b, "    long p, next;\n");
+    if (threads)
+        buf_printf(b, "    const long nw = nt < %lld ? nt : %lld;\n", (long long)maxw, (long long)maxw);
+    else
+        buf_puts(b, "    const long t = 0, nw = 1;\n");
+    buf_printf(b, "    const long p0 = %lld * t / nw, p1 = %lld * (t + 1) / nw;\n", (long long)PH,
+               (long long)PH);
+    buf_printf(b, "    float *restrict ring = mid + t * %lld;\n", (long long)(R * CW * F));
+    buf_puts(b, "    if (t >= nw) return;\n");
+    buf_puts(b, "    next = 0;\n");
+    buf_puts(b, "    for (p = p0; p < p1; p++) {\n");
+    buf_printf(b, "        const long ih0 = p * %lld - %lld;\n", (long long)SH, (long long)PT);
+    buf_puts(b, "        const long kh0 = ih0 < 0 ? -ih0 : 0;\n");
+    buf_printf(b, "        const long kh1 = %lld - ih0 < %lld ? %lld - ih0 : %lld;\n", (long long)cw.OH,
+               (long long)R, (long long)cw.OH, (long long)R);
+    buf_puts(b, "        if (next < ih0 + kh0) next = ih0 + kh0;\n");
+    buf_printf(b, "        if (next < ih0 + kh1) {\n            netc_r%d(in, ring, next, ih0 + kh1);\n"
+                  "            next = ih0 + kh1;\n        }\n", k);
+    buf_printf(b, "        netc_pr%d(ring, out + p * %lld, ih0, kh0, kh1);\n", k, (long long)(PW * F));
+    buf_puts(b, "    }\n}\n\n");
+}
+
 /* Winograd F(2,3) (docs/build.md, "Kernel strategies"): the output in
 ** tiles of 2x2 pixels, WG_T tiles at a time in row order (a group may span
 ** two rows). For each block of 64 output channels and each block of cblock
 ** input channels, the tiles' 4x4 input patches are transformed (V = B^T d B, vectors over the channels),
 ** then 16 products of (WG_T x cblock) by (cblock x 64), the direct tile's
 ** loop, are summed in M; at the end M is transformed back (Y = A^T M A),
-** with the bias, the residual and the activation. The scratch, V and M, is
-** on the stack: 16·WG_T·(cblock + 64) floats, 72 KiB at most. */
+** with the bias, the residual and the activation. The groups are taken
+** WG_CHUNK at a time, for each block of input channels in turn, so that a
+** block's transformed weights (16·cblock·64 floats, 512 KiB at most) are
+** read from memory once per chunk rather than once per group: the layers
+** with many channels and few tiles, whose weights do not fit in the L2
+** cache, were bound by that traffic. The scratch, V and M, is on the stack:
+** 16·WG_T·(cblock + 64·WG_CHUNK) floats, 144 KiB at most. */
 #define WG_T 6
+#define WG_CHUNK 4
 
 static void emit_wg_tile(const Emit *e, const Step *s, int k, int np) {
     Buf *b = e->b;
@@ -772,6 +878,7 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
     int64_t TW = (w.OW + 1) / 2, NT = (w.OH + 1) / 2 * TW, CB = s->cblock;
     int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK, ncb = (w.C + CB - 1) / CB;
     int64_t NG = (NT + WG_T - 1) / WG_T;
+    int64_t MG = 16 * WG_T * NETC_BLOCK; /* floats of M per group */
     int rem = (int)(NT % WG_T);
     if (NT >= WG_T)
         emit_wg_tile(e, s, k, WG_T);
@@ -780,18 +887,24 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
     buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s%s)\n{\n", k,
                res ? ", const float *restrict r" : "", threads ? ", int t, int nt" : "");
     buf_printf(b, "    static const float zero[%lld];\n", (long long)CB);
-    buf_printf(b, "    float V[%lld], M[%d];\n", (long long)(16 * WG_T * CB), 16 * WG_T * NETC_BLOCK);
-    buf_puts(b, "    const float *d[16];\n    long fb, tg, t0, cb, j, i, q, c;\n");
-    if (threads)
-        buf_printf(b, "    const long tg0 = %lld * t / nt, tg1 = %lld * (t + 1) / nt;\n", (long long)NG,
+    buf_printf(b, "    float V[%lld], M[%lld];\n", (long long)(16 * WG_T * CB),
+               (long long)(WG_CHUNK * MG));
+    buf_puts(b, "    const float *d[16];\n    long fb, tc, tg, t0, cb, j, i, q, c;\n");
+    /* threads: the blocks of output channels when they divide evenly (each
+    ** thread then reads its own part of the weights), else the groups */
+    if (threads) {
+        buf_printf(b, "    const int byf = %lld %% nt == 0;\n", (long long)nfb);
+        buf_printf(b, "    const long fb0 = byf ? %lld * t / nt : 0, fb1 = byf ? %lld * (t + 1) / nt : %lld;\n",
+                   (long long)nfb, (long long)nfb, (long long)nfb);
+        buf_printf(b, "    const long tg0 = byf ? 0 : %lld * t / nt, tg1 = byf ? %lld : %lld * (t + 1) / nt;\n",
+                   (long long)NG, (long long)NG, (long long)NG);
+    } else {
+        buf_printf(b, "    const long fb0 = 0, fb1 = %lld, tg0 = 0, tg1 = %lld;\n", (long long)nfb,
                    (long long)NG);
-    else
-        buf_printf(b, "    const long tg0 = 0, tg1 = %lld;\n", (long long)NG);
-    buf_printf(b, "    for (fb = 0; fb < %lld; fb++)\n", (long long)nfb);
-    buf_puts(b, "    for (tg = tg0; tg < tg1; tg++) {\n");
-    buf_printf(b, "        const long np = %lld - tg * %d < %d ? %lld - tg * %d : %d;\n", (long long)NT,
-               WG_T, WG_T, (long long)NT, WG_T, WG_T);
-    buf_printf(b, "        t0 = tg * %d;\n", WG_T);
+    }
+    buf_puts(b, "    for (fb = fb0; fb < fb1; fb++)\n");
+    buf_printf(b, "    for (tc = tg0; tc < tg1; tc += %d) {\n", WG_CHUNK);
+    buf_printf(b, "        const long tce = tc + %d < tg1 ? tc + %d : tg1;\n", WG_CHUNK, WG_CHUNK);
     buf_printf(b, "        const float *restrict bias = NETC_W + %lld + fb * %d;\n", (long long)s->b,
                NETC_BLOCK);
     buf_printf(b, "        const long nq = %lld - fb * %d < %d ? %lld - fb * %d : %d;\n", (long long)w.F,
@@ -799,6 +912,11 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
     buf_printf(b, "        for (cb = 0; cb < %lld; cb++) {\n", (long long)ncb);
     buf_printf(b, "            const long c0 = cb * %lld, cn = %lld - c0 < %lld ? %lld - c0 : %lld;\n",
                (long long)CB, (long long)w.C, (long long)CB, (long long)w.C, (long long)CB);
+    buf_puts(b, "            for (tg = tc; tg < tce; tg++) {\n");
+    buf_printf(b, "            float *restrict Mg = M + (tg - tc) * %lld;\n", (long long)MG);
+    buf_printf(b, "            const long np = %lld - tg * %d < %d ? %lld - tg * %d : %d;\n", (long long)NT,
+               WG_T, WG_T, (long long)NT, WG_T, WG_T);
+    buf_printf(b, "            t0 = tg * %d;\n", WG_T);
     /* the input transform */
     buf_puts(b, "            for (j = 0; j < np; j++) {\n");
     buf_printf(b, "                const long iy = (t0 + j) / %lld * 2 - %lld, ix = (t0 + j) %% %lld * 2 - %lld;\n",
@@ -833,7 +951,7 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
                "                const float *restrict u = NETC_W + %lld + ((fb * 16 + i) * %lld + "
                "c0) * %d;\n",
                (long long)s->w, (long long)w.C, NETC_BLOCK);
-    const char *call = "netc_w%d_%d(V + i * %lld, u, M + i * %d, cn, cb == 0);\n";
+    const char *call = "netc_w%d_%d(V + i * %lld, u, Mg + i * %d, cn, cb == 0);\n";
     if (NT >= WG_T && rem) {
         buf_printf(b, "                if (np == %d) ", WG_T);
         buf_printf(b, call, k, WG_T, (long long)(WG_T * CB), WG_T * NETC_BLOCK);
@@ -843,11 +961,14 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
         buf_puts(b, "                ");
         buf_printf(b, call, k, rem ? rem : WG_T, (long long)(WG_T * CB), WG_T * NETC_BLOCK);
     }
-    buf_puts(b, "            }\n        }\n");
+    buf_puts(b, "            }\n            }\n        }\n");
     /* the output transform */
-    buf_puts(b, "        for (j = 0; j < np; j++) {\n");
-    buf_printf(b, "            const long oy = (t0 + j) / %lld * 2, ox = (t0 + j) %% %lld * 2;\n",
-               (long long)TW, (long long)TW);
+    buf_puts(b, "        for (tg = tc; tg < tce; tg++)\n");
+    buf_printf(b, "        for (j = 0; j < %lld - tg * %d && j < %d; j++) {\n", (long long)NT, WG_T,
+               WG_T);
+    buf_printf(b, "            const float *restrict Mg = M + (tg - tc) * %lld;\n", (long long)MG);
+    buf_printf(b, "            const long oy = (tg * %d + j) / %lld * 2, ox = (tg * %d + j) %% %lld * 2;\n",
+               WG_T, (long long)TW, WG_T, (long long)TW);
     buf_printf(b, "            const int h2 = oy + 1 < %lld, w2 = ox + 1 < %lld;\n", (long long)w.OH,
                (long long)w.OW);
     buf_printf(b, "            float *restrict o0 = out + (oy * %lld + ox) * %lld + fb * %d;\n",
@@ -858,7 +979,7 @@ static void emit_winograd(const Emit *e, const Step *s, int k) {
     buf_puts(b, "            for (q = 0; q < nq; q += NETC_VL) {\n");
     buf_puts(b, "                netc_v m[16], t2[8], y[4];\n"
                 "                const netc_v bv = netc_ld(bias + q);\n");
-    buf_printf(b, "                for (i = 0; i < 16; i++) m[i] = netc_ld(M + (i * %d + j) * %d + q);\n",
+    buf_printf(b, "                for (i = 0; i < 16; i++) m[i] = netc_ld(Mg + (i * %d + j) * %d + q);\n",
                WG_T, NETC_BLOCK);
     buf_puts(b, "                for (i = 0; i < 4; i++) {\n"
                 "                    t2[i] = netc_add(netc_add(m[i], m[4 + i]), m[8 + i]);\n"
@@ -956,6 +1077,8 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
             emit_winograd(e, s, k);
         else
             emit_fast_conv(e, s, k);
+        if (s->pool)
+            emit_pool_rows(e, s, k);
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
@@ -1016,10 +1139,30 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
 static bool step_splits(const Emit *e, const Step *s) {
     if (e->o->threads <= 1)
         return false;
-    if (s->kind == K_CONV)
-        return s->strategy != S_GENERIC;
-    if (s->kind == K_DENSE)
+    switch (s->kind) {
+    case K_CONV:
+    case K_MAXPOOL:
+    case K_AVGPOOL:
+    case K_PAD:
+    case K_AFFINE:
+    case K_ACT:
+        return true;
+    case K_ADD:
+        return !step_broadcasts(s);
+    case K_DENSE:
         return s->strategy == S_GEMV && split_blocks(e, s);
+    case K_GMAXPOOL:
+    case K_GAVGPOOL:
+    case K_CONCAT:
+    case K_FLATTEN:
+    case K_COPY:
+    case K_MUL:
+    case K_SLICE:
+    case K_SHUFFLE:
+    case K_UPSAMPLE:
+    case K_CONVT:
+        break;
+    }
     return false;
 }
 
@@ -1037,7 +1180,8 @@ static void emit_call(const Emit *e, const Step *s, int k) {
         buf_printf(b, "%s{\n%s    const float *in%d[%d];\n", ind, ind, k, s->nin);
         for (int i = 0; i < s->nin; i++)
             buf_printf(b, "%s    in%d[%d] = %s;\n", ind, k, i, ptr(e, in[i]));
-        buf_printf(b, "%s    netc_step%d(in%d, %s);\n%s}\n", ind, k, k, ptr(e, s->out), ind);
+        buf_printf(b, "%s    netc_step%d(in%d, %s%s);\n%s}\n", ind, k, k, ptr(e, s->out),
+                   splits ? ", t, nt" : "", ind);
         break;
     }
     case K_COPY:
@@ -1062,6 +1206,8 @@ static void emit_call(const Emit *e, const Step *s, int k) {
                    k == e->to_output ? e->out_names[0] : ptr(e, s->out));
         if (s->res_node)
             buf_printf(b, ", %s", ptr(e, s->res));
+        if (s->pool)
+            buf_printf(b, ", %s", ptr(e, s->mid));
         buf_puts(b, splits ? ", t, nt);\n" : ");\n");
         break;
     }
@@ -1086,7 +1232,8 @@ static void emit_profile_desc(const Emit *e, Buf *b) {
     for (int k = 0; k < n; k++) {
         const Step *s = &l->steps[k];
         if (s->kind == K_CONV || s->kind == K_DENSE)
-            buf_printf(b, "    \"%s %s\",\n", kind_names[s->kind], strategy_names[s->strategy]);
+            buf_printf(b, "    \"%s %s%s\",\n", kind_names[s->kind], strategy_names[s->strategy],
+                       s->pool ? "+pool" : "");
         else
             buf_printf(b, "    \"%s\",\n", kind_names[s->kind]);
     }

@@ -237,6 +237,30 @@ static int64_t channel_block(int64_t K, int64_t C) {
     return (C + nb - 1) / nb;
 }
 
+/* A direct conv whose output (after its activation) is read only by a max
+** pool takes the pool: the back end pools each row of the output as soon
+** as the conv rows under its window are made, while they are in the cache,
+** instead of writing the whole map and reading it again. Only when the
+** pool writes elsewhere than the conv's buffer (the conv's rows are made
+** there), and when the conv's packed weights fit in 256 KiB: the kernel
+** then goes through all of them for each row, which a layer with more
+** weights would read from memory once per row. */
+#define POOL_FUSE_WEIGHTS (256 * 1024 / 4)
+
+static void absorb_pool(Lower *L, Step *s) {
+    const Node *u = sole_user(s->last), *n = s->node;
+    if (s->kind != K_CONV || s->strategy != S_DIRECT || s->res_node || !u ||
+        u->op != OP_maxpool2d || same_buffer(L, u, s->last))
+        return;
+    int64_t padded = (n->shape.d[2] + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
+    if (n->kernel[0] * n->kernel[1] * n->in[0]->shape.d[2] * padded > POOL_FUSE_WEIGHTS)
+        return;
+    L->absorbed[u->id] = true;
+    s->mid = ref(L, s->last);
+    s->pool = u;
+    s->last = u;
+}
+
 /* A conv or dense, with the batchnorm after it folded in when it can be. */
 static bool lower_weighted(Lower *L, const Node *n) {
     Step *s = new_step(L, n->op == OP_dense ? K_DENSE : K_CONV, n);
@@ -361,6 +385,8 @@ static bool lower_weighted(Lower *L, const Node *n) {
     absorb_residual(L, s);
     s->out = ref(L, s->last);
     absorb_tail(L, s, false);
+    absorb_pool(L, s);
+    s->out = ref(L, s->last);
     return true;
 }
 
@@ -598,6 +624,10 @@ void lower_print(const Lowered *l, Buf *b) {
             Act act;
             if (u->op == OP_batchnorm)
                 buf_printf(b, " +fold '%s'", u->name);
+            else if (u == s->pool)
+                buf_printf(b, " +pool %s '%s' k%lldx%lld s%lldx%lld", op_info[u->op].name, u->name,
+                           (long long)u->kernel[0], (long long)u->kernel[1],
+                           (long long)u->stride[0], (long long)u->stride[1]);
             else if (is_act_op(u->op, &act))
                 buf_printf(b, " +act %s '%s'", act_names[act], u->name);
             else
@@ -612,6 +642,10 @@ void lower_print(const Lowered *l, Buf *b) {
         if (s->res_node) {
             buf_puts(b, ", residual ");
             print_ref(l, s->res, b);
+        }
+        if (s->pool) {
+            buf_puts(b, ", rows in ");
+            print_ref(l, s->mid, b);
         }
         buf_puts(b, " -> ");
         print_ref(l, s->out, b);

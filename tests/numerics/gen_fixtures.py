@@ -275,6 +275,26 @@ fx("winograd", "3x3 stride-1 convs netc computes with Winograd F(2,3): odd outpu
     "bn = batchnorm();",
     "sum = add(bn, a);",
     "out = relu(sum);"])
+fx("conv_relu_pool", "direct convs with a max pool fused (netc pools each conv row as it is made): relu then a 3x3 stride-2 pool with padding 1 on an odd map (windows clipped on every side), activation=relu then a 2x2 pool that leaves the last row unread, a folded batchnorm then a 3x3 stride-1 pool (overlapping windows); and a conv whose residual add comes before the pool, which stays unfused", [
+    inp(25, 23, 3),
+    "a = conv2d(filters=20, kernel=3, padding=1);",
+    "ar = relu();",
+    "ap = maxpool2d(size=3, stride=2, padding=1);",
+    "b = conv2d(filters=24, kernel=3, activation=relu);",
+    "bp = maxpool2d(size=2);",
+    "c = conv2d(filters=24, kernel=3, padding=1, bias=false);",
+    "cb = batchnorm();",
+    "cp = maxpool2d(size=3, stride=1);",
+    "d = conv2d(filters=24, kernel=3, padding=1);",
+    "ds = add(d, cp);",
+    "dp = maxpool2d(size=2, stride=1);"])
+fx("conv_cblock", "a direct conv whose input channels come in blocks (3x3 x 240 channels is more than 2048 rows of weights: two blocks of 120, the partial sums kept in the output between them), stride 2 and padding 1, batchnorm folded, a residual add from a 1x1 stride-2 conv and relu fused after the last block", [
+    inp(7, 7, 240),
+    "d = conv2d(filters=24, kernel=1, stride=2);",
+    "c = conv2d(x, filters=24, kernel=3, stride=2, padding=1, bias=false);",
+    "bn = batchnorm();",
+    "sum = add(bn, d);",
+    "out = relu(sum);"])
 fx("block_nested", "a block calling a block, a value parameter whose default is an expression of another (g = f * 2), a block with two tensor parameters", [
     "x = input(shape=(6, 6, 2));",
     "y = input(shape=(6, 6, 4));",

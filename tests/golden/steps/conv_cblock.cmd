@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/conv_cblock/model.net --emit=steps
