@@ -1217,7 +1217,7 @@ static LLVMValueRef emit_step(E *e, const Step *s, int k) {
     if (s->kind == K_COPY)
         return NULL;
     Arena *a = e->l->g->arena;
-    const char *name = arena_printf(a, "netc_step%d", k);
+    const char *name = k >= 0 ? arena_printf(a, "netc_step%d", k) : arena_printf(a, "netc_pool%d", -k - 1);
     int nin = step_nin(s);
     int n = nin + 1 + (s->res_node ? 1 : 0);
     /* element-wise steps may work in place: no noalias there */
@@ -1357,8 +1357,25 @@ static void build_module(E *e, const CNames *names) {
     if (softmax)
         build_softmax(e);
     LLVMValueRef *fns = xcalloc((size_t)l->nsteps + 1, sizeof *fns);
-    for (int k = 0; k < l->nsteps; k++)
-        fns[k] = emit_step(e, &l->steps[k], k);
+    LLVMValueRef *pools = xcalloc((size_t)l->nsteps + 1, sizeof *pools);
+    for (int k = 0; k < l->nsteps; k++) {
+        const Step *s = &l->steps[k];
+        fns[k] = emit_step(e, s, k);
+        if (s->pool) {
+            /* a max pool taken by a direct conv (Step.pool in backend.h):
+            ** the conv writes its whole output to `mid`, then the pool
+            ** reads it from there: the same numbers in two passes, where
+            ** the C back end interleaves them row by row */
+            Step p = {0};
+            p.kind = K_MAXPOOL;
+            p.node = s->pool;
+            p.last = s->pool;
+            p.act = ACT_LINEAR;
+            p.b = p.w = -1;
+            p.nin = 1;
+            pools[k] = emit_step(e, &p, -k - 1);
+        }
+    }
 
     /* NAME_run_ws(inputs..., outputs..., workspace) */
     int nin = g->inputs.len, nout = g->outputs.len, np = nin + nout + 1;
@@ -1384,10 +1401,14 @@ static void build_module(E *e, const CNames *names) {
         int ni = step_nin(s);
         for (int i = 0; i < ni; i++)
             args[n++] = tref(e, arena, in[i]);
-        args[n++] = tref(e, arena, s->out);
+        args[n++] = tref(e, arena, s->pool ? s->mid : s->out);
         if (s->res_node)
             args[n++] = tref(e, arena, s->res);
         LLVMBuildCall2(e->b, ptr_fn_type(e, n), fns[k], args, (unsigned)n, "");
+        if (s->pool) {
+            LLVMValueRef pargs[2] = {tref(e, arena, s->mid), tref(e, arena, s->out)};
+            LLVMBuildCall2(e->b, ptr_fn_type(e, 2), pools[k], pargs, 2, "");
+        }
         free(args);
     }
     for (int i = 0; i < nout; i++) {
@@ -1431,6 +1452,7 @@ static void build_module(E *e, const CNames *names) {
     }
     free(pt);
     free(fns);
+    free(pools);
 }
 
 /*
