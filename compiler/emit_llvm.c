@@ -535,7 +535,7 @@ static void emit_windowed(E *e, const Step *s) {
     p.iw0 = LLVMBuildNSWSub(e->b, mul(e, p.ow, w.SW), ci(e, w.PL), "");
     taps(e, p.iw0, w.W, w.KW, w.DW, &p.kw0, &p.kw1);
     if (s->kind == K_CONV)
-        conv_px(e, s, &w, &p); /* S_GENERIC, S_DEPTHWISE */
+        conv_px(e, s, &w, &p); /* S_GENERIC */
     else
         pool_px(e, s, &w, &p);
     loop_close(e, &Lw);
@@ -830,6 +830,101 @@ static void emit_direct(E *e, const Step *s) {
     if_close(e, skip);
     loop_close(e, &Lh);
     loop_close(e, &Lf);
+}
+
+/* S_DEPTHWISE (emit_c.c's emit_dw_tile): per output row, the border
+** columns one by one and the interior in tiles of FAST_RP pixels; per tile
+** and vector of NETC_VW channels, the bias plus the products over the
+** window (weights [kh][kw][C]) in registers, kernel row by row, then out
+** with the residual; the activation over the tile's pixels at the end. */
+typedef struct Dw {
+    const Step *s;
+    Win w;
+    LLVMValueRef acc[FAST_RP];
+    LLVMValueRef oh, ih0, kh0, kh1;
+} Dw;
+
+static void dw_tile(E *e, Dw *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    const Step *s = t->s;
+    const Win *w = &t->w;
+    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
+    LLVMValueRef xb = mul(e, add(e, mul(e, t->ih0, w->W), iw0), w->C);
+    LLVMValueRef at = mul(e, add(e, mul(e, t->oh, w->OW), ow), w->C);
+    LLVMValueRef o = gep(e, param(e, 1), at);
+    LLVMValueRef r = s->res_node ? gep(e, param(e, 2), at) : NULL;
+    Loop Lc, Lh, Lw;
+    LLVMValueRef c = mul(e, loop_to(e, &Lc, w->C / NETC_VW), NETC_VW);
+    LLVMValueRef bv = vld(e, e->W, add(e, ci(e, s->b), c));
+    for (int p = 0; p < np; p++)
+        LLVMBuildStore(e->b, bv, t->acc[p]);
+    LLVMValueRef kh = loop_open(e, &Lh, t->kh0, t->kh1);
+    LLVMValueRef kw = loop_open(e, &Lw, kw0, kw1);
+    LLVMValueRef tap = add(e, mul(e, kh, w->DH * w->W), mul(e, kw, w->DW));
+    LLVMValueRef x = gep(e, param(e, 0), add(e, add(e, xb, mul(e, tap, w->C)), c));
+    LLVMValueRef wv = vld(e, e->W, add(e, add(e, ci(e, s->w), mul(e, add(e, mul(e, kh, w->KW), kw), w->C)), c));
+    for (int p = 0; p < np; p++) {
+        LLVMValueRef a = LLVMBuildLoad2(e->b, e->vec, t->acc[p], "");
+        LLVMBuildStore(e->b, vfmuladd(e, vld(e, x, ci(e, p * w->SW * w->C)), wv, a), t->acc[p]);
+    }
+    loop_close(e, &Lw);
+    loop_close(e, &Lh);
+    for (int p = 0; p < np; p++) {
+        LLVMValueRef v = LLVMBuildLoad2(e->b, e->vec, t->acc[p], "");
+        LLVMValueRef idx = add(e, ci(e, p * w->C), c);
+        if (r)
+            v = LLVMBuildFAdd(e->b, v, vld(e, r, idx), "");
+        vst(e, v, o, idx);
+    }
+    loop_close(e, &Lc);
+    for (int p = 0; p < np; p++)
+        act_range(e, s->act, s->alpha, gep(e, o, ci(e, p * w->C)), w->C);
+}
+
+static void dw_border(E *e, Dw *t, LLVMValueRef ow) {
+    const Win *w = &t->w;
+    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
+    LLVMValueRef kw0, kw1;
+    taps(e, iw0, w->W, w->KW, w->DW, &kw0, &kw1);
+    dw_tile(e, t, 1, ow, kw0, kw1);
+}
+
+static void emit_depthwise(E *e, const Step *s) {
+    Dw t = {.s = s, .w = window(s)};
+    const Win *w = &t.w;
+    int64_t lo, hi;
+    interior(w, &lo, &hi);
+    LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
+    LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn));
+    if (first)
+        LLVMPositionBuilderBefore(e->b, first);
+    else
+        LLVMPositionBuilderAtEnd(e->b, LLVMGetEntryBasicBlock(e->fn));
+    for (int p = 0; p < FAST_RP; p++)
+        t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
+    LLVMPositionBuilderAtEnd(e->b, cur);
+    Loop Lr, Lw;
+    t.oh = loop_to(e, &Lr, w->OH);
+    t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
+    taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
+    if (lo > 0) {
+        LLVMValueRef ow = loop_to(e, &Lw, lo);
+        dw_border(e, &t, ow);
+        loop_close(e, &Lw);
+    }
+    int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
+    if (ntiles > 0) {
+        LLVMValueRef k = loop_to(e, &Lw, ntiles);
+        dw_tile(e, &t, FAST_RP, add(e, ci(e, lo), mul(e, k, FAST_RP)), ci(e, 0), ci(e, w->KW));
+        loop_close(e, &Lw);
+    }
+    if (rem)
+        dw_tile(e, &t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
+    if (hi < w->OW) {
+        LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
+        dw_border(e, &t, ow);
+        loop_close(e, &Lw);
+    }
+    loop_close(e, &Lr);
 }
 
 /* S_GEMV: per block of 64 outputs, the bias, then every input times its
@@ -1231,8 +1326,10 @@ static LLVMValueRef emit_step(E *e, const Step *s, int k) {
             emit_winograd(e, s);
         else if (s->strategy == S_DIRECT || s->strategy == S_GEMM)
             emit_direct(e, s);
+        else if (s->strategy == S_DEPTHWISE)
+            emit_depthwise(e, s);
         else
-            emit_windowed(e, s); /* S_GENERIC, S_DEPTHWISE */
+            emit_windowed(e, s); /* S_GENERIC */
         break;
     case K_MAXPOOL:
     case K_AVGPOOL:
