@@ -276,20 +276,29 @@ static void emit_pool(const Emit *e, const Step *s, int k) {
 static void emit_dense(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     int64_t in = s->node->in[0]->shape.d[0], out = s->node->shape.d[0];
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    /* with threads, thread t makes the outputs [j0, j1), each summed in the
+    ** same order as on one thread; a softmax is then emit_call's */
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long i, j;\n");
+    emit_range(e, "j0", "j1", out);
     if (s->b >= 0)
-        buf_printf(b, "    for (j = 0; j < %lld; j++) out[j] = NETC_W[%lld + j];\n", (long long)out,
-                   (long long)s->b);
+        buf_printf(b, "    for (j = j0; j < j1; j++) out[j] = NETC_W[%lld + j];\n", (long long)s->b);
     else
-        buf_printf(b, "    for (j = 0; j < %lld; j++) out[j] = 0.0f;\n", (long long)out);
+        buf_puts(b, "    for (j = j0; j < j1; j++) out[j] = 0.0f;\n");
     buf_printf(b, "    for (i = 0; i < %lld; i++) {\n", (long long)in);
     buf_puts(b, "        const float xv = in[i];\n");
     buf_printf(b, "        const float *restrict wr = NETC_W + %lld + i * %lld;\n", (long long)s->w,
                (long long)out);
-    buf_printf(b, "        for (j = 0; j < %lld; j++) out[j] += xv * wr[j];\n", (long long)out);
+    buf_puts(b, "        for (j = j0; j < j1; j++) out[j] += xv * wr[j];\n");
     buf_puts(b, "    }\n");
-    emit_act(b, s->act, s->alpha, "out", out, "    ");
+    if (e->o->threads <= 1)
+        emit_act(b, s->act, s->alpha, "out", out, "    ");
+    else if (s->act != ACT_SOFTMAX) {
+        buf_puts(b, "    {\n        float *o = out + j0;\n");
+        emit_act_n(b, s->act, s->alpha, "o", "j1 - j0", "        ");
+        buf_puts(b, "    }\n");
+    }
     buf_puts(b, "}\n\n");
 }
 
@@ -298,22 +307,23 @@ static void emit_global(const Emit *e, const Step *s, int k) {
     const Shape *is = &s->node->in[0]->shape;
     int64_t HW = is->d[0] * is->d[1], C = is->d[2];
     bool avg = s->kind == K_GAVGPOOL;
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    /* with threads, thread t takes the channels [c0, c1) */
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long p, c;\n");
-    buf_printf(b, "    for (c = 0; c < %lld; c++) out[c] = %s;\n", (long long)C,
-               avg ? "0.0f" : "in[c]");
+    emit_range(e, "c0", "c1", C);
+    buf_printf(b, "    for (c = c0; c < c1; c++) out[c] = %s;\n", avg ? "0.0f" : "in[c]");
     buf_printf(b, "    for (p = %d; p < %lld; p++)\n", avg ? 0 : 1, (long long)HW);
     if (avg)
-        buf_printf(b, "        for (c = 0; c < %lld; c++) out[c] += in[p * %lld + c];\n",
-                   (long long)C, (long long)C);
+        buf_printf(b, "        for (c = c0; c < c1; c++) out[c] += in[p * %lld + c];\n",
+                   (long long)C);
     else
         buf_printf(b,
-                   "        for (c = 0; c < %lld; c++) out[c] = in[p * %lld + c] > out[c] ? in[p * "
+                   "        for (c = c0; c < c1; c++) out[c] = in[p * %lld + c] > out[c] ? in[p * "
                    "%lld + c] : out[c];\n",
-                   (long long)C, (long long)C, (long long)C);
+                   (long long)C, (long long)C);
     if (avg)
-        buf_printf(b, "    for (c = 0; c < %lld; c++) out[c] /= %lld.0f;\n", (long long)C,
-                   (long long)HW);
+        buf_printf(b, "    for (c = c0; c < c1; c++) out[c] /= %lld.0f;\n", (long long)HW);
     buf_puts(b, "}\n\n");
 }
 
@@ -379,9 +389,11 @@ static void emit_concat(const Emit *e, const Step *s, int k) {
     const Shape *sh = &s->node->shape;
     int ch = sh->rank - 1;
     int64_t total = sh->d[ch], P = elems(sh) / total;
-    buf_printf(b, "static void netc_step%d(const float *const *in, float *restrict out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *const *in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long p;\n");
-    buf_printf(b, "    for (p = 0; p < %lld; p++) {\n", (long long)P);
+    emit_range(e, "p0", "p1", P);
+    buf_puts(b, "    for (p = p0; p < p1; p++) {\n");
     int64_t off = 0;
     for (int i = 0; i < s->nin; i++) {
         int64_t c = s->node->in[i]->shape.d[ch];
@@ -416,11 +428,13 @@ static void emit_flatten(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const Shape *is = &s->node->in[0]->shape;
     int64_t HW = is->d[0] * is->d[1], C = is->d[2];
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out%s)\n{\n", k,
+               THREAD_PARAMS(e));
     buf_puts(b, "    long p, c;\n");
+    emit_range(e, "c0", "c1", C);
     buf_printf(b, "    for (p = 0; p < %lld; p++)\n", (long long)HW);
-    buf_printf(b, "        for (c = 0; c < %lld; c++) out[c * %lld + p] = in[p * %lld + c];\n",
-               (long long)C, (long long)HW, (long long)C);
+    buf_printf(b, "        for (c = c0; c < c1; c++) out[c * %lld + p] = in[p * %lld + c];\n",
+               (long long)HW, (long long)C);
     buf_puts(b, "}\n\n");
 }
 
@@ -529,13 +543,14 @@ static void emit_act_n(Buf *b, Act act, float alpha, const char *v, const char *
 }
 
 /* With threads: does the step split its blocks of 64 output channels
-** between the threads (when they divide evenly), or its output rows? */
+** between the threads (when they divide evenly, and always for a GEMV,
+** which has no rows), or its output rows? */
 static bool split_blocks(const Emit *e, const Step *s) {
     int nt = e->o->threads;
     int64_t F = s->node->shape.d[s->node->shape.rank - 1];
     int64_t nfb = (F + NETC_BLOCK - 1) / NETC_BLOCK;
     if (s->strategy == S_GEMV)
-        return s->act != ACT_SOFTMAX;
+        return true;
     return s->strategy != S_DEPTHWISE && nfb % nt == 0;
 }
 
@@ -1045,8 +1060,9 @@ static void emit_gemv(const Emit *e, const Step *s, int k) {
                 "                else if (nc > v * NETC_VL) netc_st_part(out + c0 + v * NETC_VL, acc[v], nc - v * NETC_VL);\n"
                 "            }\n");
     if (split) {
-        /* each thread its own blocks: the activation there too */
-        if (s->act != ACT_LINEAR) {
+        /* each thread its own blocks: the activation there too, but a
+        ** softmax, which needs every output (emit_call) */
+        if (s->act != ACT_LINEAR && s->act != ACT_SOFTMAX) {
             buf_puts(b, "            {\n                float *restrict ob = out + c0;\n");
             emit_act_n(b, s->act, s->alpha, "ob", "nc", "                ");
             buf_puts(b, "            }\n");
@@ -1150,11 +1166,11 @@ static bool step_splits(const Emit *e, const Step *s) {
     case K_ADD:
         return !step_broadcasts(s);
     case K_DENSE:
-        return s->strategy == S_GEMV && split_blocks(e, s);
     case K_GMAXPOOL:
     case K_GAVGPOOL:
     case K_CONCAT:
     case K_FLATTEN:
+        return true;
     case K_COPY:
     case K_MUL:
     case K_SLICE:
@@ -1209,6 +1225,12 @@ static void emit_call(const Emit *e, const Step *s, int k) {
         if (s->pool)
             buf_printf(b, ", %s", ptr(e, s->mid));
         buf_puts(b, splits ? ", t, nt);\n" : ");\n");
+        /* a dense layer's softmax needs all its outputs: thread 0 takes it
+        ** once every thread has made its share */
+        if (splits && s->kind == K_DENSE && s->act == ACT_SOFTMAX)
+            buf_printf(b, "    netc_barrier(nt);\n    if (t == 0) netc_softmax(%s, %lld);\n",
+                       k == e->to_output ? e->out_names[0] : ptr(e, s->out),
+                       (long long)s->node->shape.d[0]);
         break;
     }
     if (threads && !splits)
