@@ -700,6 +700,36 @@ static void interior(const Win *w, int64_t *lo, int64_t *hi) {
 ** emit_c.c's tile of NETC_RP pixels. */
 #define FAST_RP 6
 
+/* One output row of a tiled kernel: the border pixels before `lo` one at a
+** time, tiles of FAST_RP pixels over [lo, hi), the rest of the interior as
+** one short tile, then the border pixels after `hi`. The kernel's own
+** state `t` goes to its tile and border functions. */
+typedef void TileFn(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1);
+typedef void BorderFn(E *e, void *t, LLVMValueRef ow);
+
+static void tile_row(E *e, void *t, const Win *w, int64_t lo, int64_t hi, TileFn *tile,
+                     BorderFn *border) {
+    Loop Lw;
+    if (lo > 0) {
+        LLVMValueRef ow = loop_to(e, &Lw, lo);
+        border(e, t, ow);
+        loop_close(e, &Lw);
+    }
+    int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
+    if (ntiles > 0) {
+        LLVMValueRef k = loop_to(e, &Lw, ntiles);
+        tile(e, t, FAST_RP, add(e, ci(e, lo), mul(e, k, FAST_RP)), ci(e, 0), ci(e, w->KW));
+        loop_close(e, &Lw);
+    }
+    if (rem)
+        tile(e, t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
+    if (hi < w->OW) {
+        LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
+        border(e, t, ow);
+        loop_close(e, &Lw);
+    }
+}
+
 typedef struct Direct {
     const Step *s;
     Win w;
@@ -774,6 +804,14 @@ static void direct_border(E *e, Direct *t, LLVMValueRef ow) {
     direct_tile(e, t, 1, ow, kw0, kw1);
 }
 
+static void direct_tile_cb(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    direct_tile(e, t, np, ow, kw0, kw1);
+}
+
+static void direct_border_cb(E *e, void *t, LLVMValueRef ow) {
+    direct_border(e, t, ow);
+}
+
 /* S_DIRECT and S_GEMM (emit_c.c's emit_fast_conv): per block of 64 output
 ** channels (weights [F/64][kh][kw][C][64]), per 16 of them, per output
 ** row, the border columns one by one and the interior in tiles of FAST_RP
@@ -797,7 +835,7 @@ static void emit_direct(E *e, const Step *s) {
         for (int v = 0; v < e->nvt; v++)
             t.acc[p][v] = LLVMBuildAlloca(e->b, e->vec, "acc");
     LLVMPositionBuilderAtEnd(e->b, cur);
-    Loop Lf, Lh, Lr, Lw;
+    Loop Lf, Lh, Lr;
     LLVMValueRef fb = loop_to(e, &Lf, nfb);
     LLVMValueRef h = loop_to(e, &Lh, NETC_BLOCK / TILE_CH(e));
     t.c0 = add(e, mul(e, fb, NETC_BLOCK), mul(e, h, TILE_CH(e)));
@@ -808,24 +846,7 @@ static void emit_direct(E *e, const Step *s) {
     t.oh = loop_to(e, &Lr, w->OH);
     t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
     taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
-    if (lo > 0) {
-        LLVMValueRef ow = loop_to(e, &Lw, lo);
-        direct_border(e, &t, ow);
-        loop_close(e, &Lw);
-    }
-    int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
-    if (ntiles > 0) {
-        LLVMValueRef k = loop_to(e, &Lw, ntiles);
-        direct_tile(e, &t, FAST_RP, add(e, ci(e, lo), mul(e, k, FAST_RP)), ci(e, 0), ci(e, w->KW));
-        loop_close(e, &Lw);
-    }
-    if (rem)
-        direct_tile(e, &t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
-    if (hi < w->OW) {
-        LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
-        direct_border(e, &t, ow);
-        loop_close(e, &Lw);
-    }
+    tile_row(e, &t, w, lo, hi, direct_tile_cb, direct_border_cb);
     loop_close(e, &Lr);
     if_close(e, skip);
     loop_close(e, &Lh);
@@ -888,6 +909,14 @@ static void dw_border(E *e, Dw *t, LLVMValueRef ow) {
     dw_tile(e, t, 1, ow, kw0, kw1);
 }
 
+static void dw_tile_cb(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    dw_tile(e, t, np, ow, kw0, kw1);
+}
+
+static void dw_border_cb(E *e, void *t, LLVMValueRef ow) {
+    dw_border(e, t, ow);
+}
+
 static void emit_depthwise(E *e, const Step *s) {
     Dw t = {.s = s, .w = window(s)};
     const Win *w = &t.w;
@@ -902,28 +931,11 @@ static void emit_depthwise(E *e, const Step *s) {
     for (int p = 0; p < FAST_RP; p++)
         t.acc[p] = LLVMBuildAlloca(e->b, e->vec, "acc");
     LLVMPositionBuilderAtEnd(e->b, cur);
-    Loop Lr, Lw;
+    Loop Lr;
     t.oh = loop_to(e, &Lr, w->OH);
     t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
     taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
-    if (lo > 0) {
-        LLVMValueRef ow = loop_to(e, &Lw, lo);
-        dw_border(e, &t, ow);
-        loop_close(e, &Lw);
-    }
-    int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
-    if (ntiles > 0) {
-        LLVMValueRef k = loop_to(e, &Lw, ntiles);
-        dw_tile(e, &t, FAST_RP, add(e, ci(e, lo), mul(e, k, FAST_RP)), ci(e, 0), ci(e, w->KW));
-        loop_close(e, &Lw);
-    }
-    if (rem)
-        dw_tile(e, &t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
-    if (hi < w->OW) {
-        LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
-        dw_border(e, &t, ow);
-        loop_close(e, &Lw);
-    }
+    tile_row(e, &t, w, lo, hi, dw_tile_cb, dw_border_cb);
     loop_close(e, &Lr);
 }
 
