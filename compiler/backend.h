@@ -108,6 +108,24 @@ static inline const TRef *step_inputs(const Step *s) {
     return s->ins ? s->ins : s->in;
 }
 
+/* The sizes of a windowed step (conv, pool): its input, output, kernel,
+** stride, dilation and padding (top, bottom, left, right). */
+typedef struct Win {
+    int64_t H, W, C, OH, OW, F;
+    int64_t KH, KW, SH, SW, DH, DW, PT, PB, PL, PR;
+} Win;
+
+static inline Win step_window(const Step *s) {
+    const Node *n = s->node;
+    const Shape *is = &n->in[0]->shape;
+    Win w = {is->d[0], is->d[1], is->d[2], n->shape.d[0], n->shape.d[1], n->shape.d[2],
+             n->kernel[0], n->kernel[1], n->stride[0], n->stride[1], n->dilation[0],
+             n->dilation[1], n->pad[0], n->pad[1], n->pad[2], n->pad[3]};
+    if (n->op == OP_maxpool2d || n->op == OP_avgpool2d)
+        w.DH = w.DW = 1;
+    return w;
+}
+
 /* Builds the program on the memory plan of g (memplan_build), which it
 ** takes: lower_free frees it, and so does a failed lower. False (with
 ** errors in d) if it cannot. With ws NULL only the steps are made: the

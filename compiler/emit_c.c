@@ -73,22 +73,6 @@ static bool uses_act(const Lowered *l, Act act) {
 ** One function per kind of step
 */
 
-typedef struct Win {
-    int64_t H, W, C, OH, OW, F;
-    int64_t KH, KW, SH, SW, DH, DW, PT, PB, PL, PR;
-} Win;
-
-static Win window(const Step *s) {
-    const Node *n = s->node;
-    const Shape *is = &n->in[0]->shape;
-    Win w = {is->d[0], is->d[1], is->d[2], n->shape.d[0], n->shape.d[1], n->shape.d[2],
-             n->kernel[0], n->kernel[1], n->stride[0], n->stride[1], n->dilation[0],
-             n->dilation[1], n->pad[0], n->pad[1], n->pad[2], n->pad[3]};
-    if (n->op == OP_maxpool2d || n->op == OP_avgpool2d)
-        w.DH = w.DW = 1;
-    return w;
-}
-
 /* The columns where the whole window lies inside the input: [lo, hi). */
 static void interior(const Win *w, int64_t *lo, int64_t *hi) {
     int64_t a = (w->PL + w->SW - 1) / w->SW;
@@ -167,7 +151,7 @@ static void emit_range(const Emit *e, const char *lo, const char *hi, int64_t n)
 
 static void emit_conv(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
-    Win w = window(s);
+    Win w = step_window(s);
     int64_t G = s->node->groups, Cg = w.C / G, Fg = w.F / G;
     buf_printf(b,
                "static void netc_px%d(const float *restrict in, float *restrict out, long oh, "
@@ -228,7 +212,7 @@ static void emit_conv(const Emit *e, const Step *s, int k) {
 
 static void emit_pool(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
-    Win w = window(s);
+    Win w = step_window(s);
     bool avg = s->kind == K_AVGPOOL;
     buf_printf(b,
                "static void netc_px%d(const float *restrict in, float *restrict out, long oh, "
@@ -557,7 +541,7 @@ static bool split_blocks(const Emit *e, const Step *s) {
 /* The geometry the direct kernel sees: S_GEMM is one row of H·W pixels
 ** (unless threads split the rows). */
 static Win fast_window(const Emit *e, const Step *s) {
-    Win w = window(s);
+    Win w = step_window(s);
     if (s->strategy == S_GEMM && (e->o->threads <= 1 || split_blocks(e, s))) {
         w.W = w.OW = w.H * w.W;
         w.H = w.OH = 1;
@@ -623,7 +607,7 @@ static void emit_direct_tile(const Emit *e, const Step *s, int k, int np) {
 /* The depthwise tile of np pixels, all channels, one vector at a time. */
 static void emit_dw_tile(const Emit *e, const Step *s, int k, int np) {
     Buf *b = e->b;
-    Win w = window(s);
+    Win w = step_window(s);
     bool res = s->res_node != NULL;
     buf_printf(b,
                "static void netc_t%d_%d(const float *restrict in, long xb, const float *restrict "
@@ -793,7 +777,7 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
 static void emit_pool_rows(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
     const Node *p = s->pool;
-    Win cw = window(s);
+    Win cw = step_window(s);
     int64_t R = p->kernel[0], F = cw.F, CW = cw.OW; /* conv rows are CW x F */
     int64_t PH = p->shape.d[0], PW = p->shape.d[1];
     int64_t SH = p->stride[0], SW = p->stride[1], PT = p->pad[0], PL = p->pad[2], KW = p->kernel[1];
@@ -888,7 +872,7 @@ static void emit_wg_tile(const Emit *e, const Step *s, int k, int np) {
 
 static void emit_winograd(const Emit *e, const Step *s, int k) {
     Buf *b = e->b;
-    Win w = window(s);
+    Win w = step_window(s);
     bool res = s->res_node != NULL, threads = e->o->threads > 1;
     int64_t TW = (w.OW + 1) / 2, NT = (w.OH + 1) / 2 * TW, CB = s->cblock;
     int64_t nfb = (w.F + NETC_BLOCK - 1) / NETC_BLOCK, ncb = (w.C + CB - 1) / CB;

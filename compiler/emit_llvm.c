@@ -392,22 +392,6 @@ static void build_softmax(E *e) {
 ** inputs, output, and the residual input when the step has one.
 */
 
-typedef struct Win {
-    int64_t H, W, C, OH, OW, F;
-    int64_t KH, KW, SH, SW, DH, DW, PT, PB, PL, PR;
-} Win;
-
-static Win window(const Step *s) {
-    const Node *n = s->node;
-    const Shape *is = &n->in[0]->shape;
-    Win w = {is->d[0], is->d[1], is->d[2], n->shape.d[0], n->shape.d[1], n->shape.d[2],
-             n->kernel[0], n->kernel[1], n->stride[0], n->stride[1], n->dilation[0],
-             n->dilation[1], n->pad[0], n->pad[1], n->pad[2], n->pad[3]};
-    if (n->op == OP_maxpool2d || n->op == OP_avgpool2d)
-        w.DH = w.DW = 1;
-    return w;
-}
-
 static int64_t elems(const Shape *s) {
     int64_t n = 1;
     for (int i = 0; i < s->rank; i++)
@@ -525,7 +509,7 @@ static void pool_px(E *e, const Step *s, const Win *w, const Pixel *p) {
 }
 
 static void emit_windowed(E *e, const Step *s) {
-    Win w = window(s);
+    Win w = step_window(s);
     Loop Lh, Lw;
     Pixel p;
     p.oh = loop_to(e, &Lh, w.OH);
@@ -819,7 +803,7 @@ static void direct_border_cb(E *e, void *t, LLVMValueRef ow) {
 ** channel is its bias plus, block of cblock input channels after block,
 ** the products over the window: emit_c.c's order. */
 static void emit_direct(E *e, const Step *s) {
-    Direct t = {.s = s, .w = window(s)};
+    Direct t = {.s = s, .w = step_window(s)};
     Win *w = &t.w;
     if (s->strategy == S_GEMM) {
         w->W = w->OW = w->H * w->W;
@@ -918,7 +902,7 @@ static void dw_border_cb(E *e, void *t, LLVMValueRef ow) {
 }
 
 static void emit_depthwise(E *e, const Step *s) {
-    Dw t = {.s = s, .w = window(s)};
+    Dw t = {.s = s, .w = step_window(s)};
     const Win *w = &t.w;
     int64_t lo, hi;
     interior(w, &lo, &hi);
@@ -1102,7 +1086,7 @@ static void wino_group(E *e, Wino *t, int np, LLVMValueRef t0) {
 }
 
 static void emit_winograd(E *e, const Step *s) {
-    Wino t = {.s = s, .w = window(s), .CB = s->cblock};
+    Wino t = {.s = s, .w = step_window(s), .CB = s->cblock};
     Win *w = &t.w;
     t.TW = (w->OW + 1) / 2;
     t.NT = (w->OH + 1) / 2 * t.TW;
