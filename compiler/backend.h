@@ -126,6 +126,21 @@ static inline Win step_window(const Step *s) {
     return w;
 }
 
+/* The columns where the whole window lies inside the input: [lo, hi). */
+static inline void win_interior(const Win *w, int64_t *lo, int64_t *hi) {
+    int64_t a = (w->PL + w->SW - 1) / w->SW;
+    int64_t span = w->W - 1 + w->PL - (w->KW - 1) * w->DW;
+    int64_t b = span < 0 ? 0 : span / w->SW + 1;
+    if (a > w->OW)
+        a = w->OW;
+    if (b > w->OW)
+        b = w->OW;
+    if (b < a)
+        b = a;
+    *lo = a;
+    *hi = b;
+}
+
 /* Builds the program on the memory plan of g (memplan_build), which it
 ** takes: lower_free frees it, and so does a failed lower. False (with
 ** errors in d) if it cannot. With ws NULL only the steps are made: the

@@ -73,28 +73,13 @@ static bool uses_act(const Lowered *l, Act act) {
 ** One function per kind of step
 */
 
-/* The columns where the whole window lies inside the input: [lo, hi). */
-static void interior(const Win *w, int64_t *lo, int64_t *hi) {
-    int64_t a = (w->PL + w->SW - 1) / w->SW;
-    int64_t span = w->W - 1 + w->PL - (w->KW - 1) * w->DW;
-    int64_t b = span < 0 ? 0 : span / w->SW + 1;
-    if (a > w->OW)
-        a = w->OW;
-    if (b > w->OW)
-        b = w->OW;
-    if (b < a)
-        b = a;
-    *lo = a;
-    *hi = b;
-}
-
 /* The row loop shared by convs and pools: for each output row, the kernel
 ** rows inside the input; for each column, the kernel columns; then the
 ** per-pixel function `px`. `split`: thread t of nt takes its share of the
 ** rows (the step function has the parameters t and nt). */
 static void emit_rows(Buf *b, const Win *w, const char *px, const char *args, bool split) {
     int64_t lo, hi;
-    interior(w, &lo, &hi);
+    win_interior(w, &lo, &hi);
     buf_printf(b, "    long oh, ow;\n");
     if (split)
         buf_printf(b, "    for (oh = %lld * t / nt; oh < %lld * (t + 1) / nt; oh++) {\n",
@@ -647,7 +632,7 @@ static void emit_fast_conv(const Emit *e, const Step *s, int k) {
     Win w = fast_window(e, s);
     bool dw = s->strategy == S_DEPTHWISE, res = s->res_node != NULL;
     int64_t lo, hi;
-    interior(&w, &lo, &hi);
+    win_interior(&w, &lo, &hi);
     int64_t rem = (hi - lo) % FAST_RP;
     bool need[FAST_RP + 1] = {false};
     if (hi - lo >= FAST_RP)

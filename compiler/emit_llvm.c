@@ -663,40 +663,29 @@ static void emit_flatten(E *e, const Step *s) {
 ** target's vectors.
 */
 
-/* The columns where the whole window lies inside the input: [lo, hi)
-** (emit_c.c's interior). */
-static void interior(const Win *w, int64_t *lo, int64_t *hi) {
-    int64_t a = (w->PL + w->SW - 1) / w->SW;
-    int64_t span = w->W - 1 + w->PL - (w->KW - 1) * w->DW;
-    int64_t b = span < 0 ? 0 : span / w->SW + 1;
-    if (a > w->OW)
-        a = w->OW;
-    if (b > w->OW)
-        b = w->OW;
-    if (b < a)
-        b = a;
-    *lo = a;
-    *hi = b;
-}
-
 /* The direct kernel's tile: FAST_RP output pixels of a row (interior
 ** columns) by NETC_VW output channels, FAST_RP vectors in registers, as
 ** emit_c.c's tile of NETC_RP pixels. */
 #define FAST_RP 6
 
 /* One output row of a tiled kernel: the border pixels before `lo` one at a
-** time, tiles of FAST_RP pixels over [lo, hi), the rest of the interior as
-** one short tile, then the border pixels after `hi`. The kernel's own
-** state `t` goes to its tile and border functions. */
+** time, with the kernel columns inside the input, tiles of FAST_RP pixels
+** over [lo, hi), the rest of the interior as one short tile, then the
+** border pixels after `hi`. The kernel's own state `t` goes to `tile`. */
 typedef void TileFn(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1);
-typedef void BorderFn(E *e, void *t, LLVMValueRef ow);
 
-static void tile_row(E *e, void *t, const Win *w, int64_t lo, int64_t hi, TileFn *tile,
-                     BorderFn *border) {
+static void border_px(E *e, void *t, const Win *w, LLVMValueRef ow, TileFn *tile) {
+    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
+    LLVMValueRef kw0, kw1;
+    taps(e, iw0, w->W, w->KW, w->DW, &kw0, &kw1);
+    tile(e, t, 1, ow, kw0, kw1);
+}
+
+static void tile_row(E *e, void *t, const Win *w, int64_t lo, int64_t hi, TileFn *tile) {
     Loop Lw;
     if (lo > 0) {
         LLVMValueRef ow = loop_to(e, &Lw, lo);
-        border(e, t, ow);
+        border_px(e, t, w, ow, tile);
         loop_close(e, &Lw);
     }
     int64_t ntiles = (hi - lo) / FAST_RP, rem = (hi - lo) % FAST_RP;
@@ -709,7 +698,7 @@ static void tile_row(E *e, void *t, const Win *w, int64_t lo, int64_t hi, TileFn
         tile(e, t, (int)rem, ci(e, hi - rem), ci(e, 0), ci(e, w->KW));
     if (hi < w->OW) {
         LLVMValueRef ow = loop_open(e, &Lw, ci(e, hi), ci(e, w->OW));
-        border(e, t, ow);
+        border_px(e, t, w, ow, tile);
         loop_close(e, &Lw);
     }
 }
@@ -726,7 +715,8 @@ typedef struct Direct {
 /* np pixels from column ow: the bias, every block of cblock input
 ** channels over the window (kw0, kw1), then out with the residual and the
 ** activation. */
-static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+static void direct_tile(E *e, void *vt, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    Direct *t = vt;
     const Step *s = t->s;
     const Win *w = &t->w;
     LLVMValueRef in = param(e, 0), out = param(e, 1);
@@ -779,23 +769,6 @@ static void direct_tile(E *e, Direct *t, int np, LLVMValueRef ow, LLVMValueRef k
     }
 }
 
-/* One column at the border: the kernel columns inside the input. */
-static void direct_border(E *e, Direct *t, LLVMValueRef ow) {
-    const Win *w = &t->w;
-    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
-    LLVMValueRef kw0, kw1;
-    taps(e, iw0, w->W, w->KW, w->DW, &kw0, &kw1);
-    direct_tile(e, t, 1, ow, kw0, kw1);
-}
-
-static void direct_tile_cb(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
-    direct_tile(e, t, np, ow, kw0, kw1);
-}
-
-static void direct_border_cb(E *e, void *t, LLVMValueRef ow) {
-    direct_border(e, t, ow);
-}
-
 /* S_DIRECT and S_GEMM (emit_c.c's emit_fast_conv): per block of 64 output
 ** channels (weights [F/64][kh][kw][C][64]), per 16 of them, per output
 ** row, the border columns one by one and the interior in tiles of FAST_RP
@@ -811,7 +784,7 @@ static void emit_direct(E *e, const Step *s) {
     }
     t.ncb = (w->C + s->cblock - 1) / s->cblock;
     int64_t nfb = (w->F + NETC_BLOCK - 1) / NETC_BLOCK, lo, hi;
-    interior(w, &lo, &hi);
+    win_interior(w, &lo, &hi);
     t.tmp = entry_array(e, NETC_BLOCK);
     LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
     LLVMPositionBuilderBefore(e->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn)));
@@ -830,7 +803,7 @@ static void emit_direct(E *e, const Step *s) {
     t.oh = loop_to(e, &Lr, w->OH);
     t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
     taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
-    tile_row(e, &t, w, lo, hi, direct_tile_cb, direct_border_cb);
+    tile_row(e, &t, w, lo, hi, direct_tile);
     loop_close(e, &Lr);
     if_close(e, skip);
     loop_close(e, &Lh);
@@ -849,7 +822,8 @@ typedef struct Dw {
     LLVMValueRef oh, ih0, kh0, kh1;
 } Dw;
 
-static void dw_tile(E *e, Dw *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+static void dw_tile(E *e, void *vt, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
+    Dw *t = vt;
     const Step *s = t->s;
     const Win *w = &t->w;
     LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
@@ -885,27 +859,11 @@ static void dw_tile(E *e, Dw *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVM
         act_range(e, s->act, s->alpha, gep(e, o, ci(e, p * w->C)), w->C);
 }
 
-static void dw_border(E *e, Dw *t, LLVMValueRef ow) {
-    const Win *w = &t->w;
-    LLVMValueRef iw0 = LLVMBuildNSWSub(e->b, mul(e, ow, w->SW), ci(e, w->PL), "");
-    LLVMValueRef kw0, kw1;
-    taps(e, iw0, w->W, w->KW, w->DW, &kw0, &kw1);
-    dw_tile(e, t, 1, ow, kw0, kw1);
-}
-
-static void dw_tile_cb(E *e, void *t, int np, LLVMValueRef ow, LLVMValueRef kw0, LLVMValueRef kw1) {
-    dw_tile(e, t, np, ow, kw0, kw1);
-}
-
-static void dw_border_cb(E *e, void *t, LLVMValueRef ow) {
-    dw_border(e, t, ow);
-}
-
 static void emit_depthwise(E *e, const Step *s) {
     Dw t = {.s = s, .w = step_window(s)};
     const Win *w = &t.w;
     int64_t lo, hi;
-    interior(w, &lo, &hi);
+    win_interior(w, &lo, &hi);
     LLVMBasicBlockRef cur = LLVMGetInsertBlock(e->b);
     LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->fn));
     if (first)
@@ -919,7 +877,7 @@ static void emit_depthwise(E *e, const Step *s) {
     t.oh = loop_to(e, &Lr, w->OH);
     t.ih0 = LLVMBuildNSWSub(e->b, mul(e, t.oh, w->SH), ci(e, w->PT), "");
     taps(e, t.ih0, w->H, w->KH, w->DH, &t.kh0, &t.kh1);
-    tile_row(e, &t, w, lo, hi, dw_tile_cb, dw_border_cb);
+    tile_row(e, &t, w, lo, hi, dw_tile);
     loop_close(e, &Lr);
 }
 
