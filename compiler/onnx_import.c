@@ -909,6 +909,23 @@ static bool need_map(Imp *im, Val *x) {
     return true;
 }
 
+/* A conv's or transposed conv's bias: cout float values, or none. */
+static bool bias_fits(Imp *im, const OnnxTensor *b, int64_t cout) {
+    if (b && (b->count != cout || !b->f)) {
+        issue(im, "the bias has %lld values for %lld filters", (long long)b->count,
+              (long long)cout);
+        return false;
+    }
+    return true;
+}
+
+/* The attributes every conv layer writes first: filters, kernel, stride. */
+static void conv_head(Imp *im, Buf *at, int64_t cout, const int64_t *k, const int64_t *s) {
+    buf_printf(at, "filters=%lld, kernel=%s", (long long)cout, pair(im->a, k[0], k[1]));
+    if (s[0] != 1 || s[1] != 1)
+        buf_printf(at, ", stride=%s", pair(im->a, s[0], s[1]));
+}
+
 static void imp_conv(Imp *im) {
     static const char *const ok[] = {"kernel_shape", "strides", "pads", "dilations", "group",
                                      "auto_pad", NULL};
@@ -942,19 +959,14 @@ static void imp_conv(Imp *im) {
               (long long)k[1]);
         return out_bad(im);
     }
-    if (b && (b->count != cout || !b->f)) {
-        issue(im, "the bias has %lld values for %lld filters", (long long)b->count,
-              (long long)cout);
+    if (!bias_fits(im, b, cout))
         return out_bad(im);
-    }
     Val *o = out_val(im, 0);
     if (!o)
         return;
     const char *name = layer_name(im, w->name);
     Buf at = {0};
-    buf_printf(&at, "filters=%lld, kernel=%s", (long long)cout, pair(im->a, k[0], k[1]));
-    if (s[0] != 1 || s[1] != 1)
-        buf_printf(&at, ", stride=%s", pair(im->a, s[0], s[1]));
+    conv_head(im, &at, cout, k, s);
     if (pads[0] || pads[1] || pads[2] || pads[3])
         buf_printf(&at, ", padding=%s", padding(im->a, pads));
     if (d[0] != 1 || d[1] != 1)
@@ -2135,19 +2147,14 @@ static void imp_conv_transpose(Imp *im) {
         }
         op[j] += p[j] - p[j + 2];
     }
-    if (b && (b->count != cout || !b->f)) {
-        issue(im, "the bias has %lld values for %lld filters", (long long)b->count,
-              (long long)cout);
+    if (!bias_fits(im, b, cout))
         return out_bad(im);
-    }
     Val *o = out_val(im, 0);
     if (!o)
         return;
     const char *name = layer_name(im, w->name);
     Buf at = {0};
-    buf_printf(&at, "filters=%lld, kernel=%s", (long long)cout, pair(im->a, k[0], k[1]));
-    if (s[0] != 1 || s[1] != 1)
-        buf_printf(&at, ", stride=%s", pair(im->a, s[0], s[1]));
+    conv_head(im, &at, cout, k, s);
     if (p[0] || p[1])
         buf_printf(&at, ", padding=%s", pair(im->a, p[0], p[1]));
     if (op[0] || op[1])
