@@ -187,12 +187,17 @@ static LLVMTypeRef ptr_fn_type(const E *e, int n) {
     return t;
 }
 
-/* An internal function of n float pointers, those in [lo, hi) noalias (no
-** other one aliases them). The builder is left in its entry. */
+/* An internal, never inlined function of n float pointers, those in
+** [lo, hi) noalias (no other one aliases them). The builder is left in its
+** entry. */
 static LLVMValueRef begin_fn(E *e, const char *name, int n, int lo, int hi) {
     LLVMValueRef fn = LLVMAddFunction(e->mod, name, ptr_fn_type(e, n));
     LLVMSetLinkage(fn, LLVMInternalLinkage);
     add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
+    /* one call per inference: inlining every step into NAME_run_ws gains
+    ** nothing at run time and makes one huge function, which costs the
+    ** optimiser and the code generator a third more build time */
+    add_attr(e, fn, LLVMAttributeFunctionIndex, "noinline");
     for (int i = 0; i < n; i++)
         if (i >= lo && i < hi)
             add_attr(e, fn, (unsigned)i + 1, "noalias");
