@@ -218,7 +218,10 @@ typedef struct LlvmOptions {
     bool text;           /* textual IR, else an object */
     const char *target;  /* --target: a triple; NULL for the host */
     const char *cpu;     /* --cpu; NULL: the host's, or the target's default */
+    bool parts;          /* an object per part of the module, LLVM_PARTS of them:
+                         ** out is their path, with %d for the part */
 } LlvmOptions;
+enum { LLVM_PARTS = 4 };
 bool emit_llvm(const Lowered *l, const LlvmOptions *o, Diags *d);
 /* Whether LLVM knows the triple; if not, *err says why (xmalloc'd). */
 bool llvm_check_target(const char *triple, char **err);
@@ -314,6 +317,16 @@ bool build_steps(const Lowered *l, const char *out, Diags *d);
 ** No such file or directory"). *not_found (if not NULL) tells whether
 ** argv[0] does not exist. */
 int child_run(char *const argv[], const char *input, size_t len, bool *not_found);
+/* child_run in two halves, for a program that runs while netc goes on:
+** child_start returns false when argv cannot be started (reported), and
+** child_wait returns what child_run would. */
+typedef struct Child {
+    int pid, report;
+    const char *name;
+    bool quiet; /* child_wait says nothing (another run has said it) */
+} Child;
+bool child_start(char *const argv[], const char *input, size_t len, Child *c);
+int child_wait(Child *c, bool *not_found);
 /* Runs argv with its output thrown away: true if it ran and exited 0 (a
 ** probe, such as whether the C compiler takes a flag). */
 bool child_quiet(char *const argv[]);

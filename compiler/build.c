@@ -6,11 +6,14 @@
 ** assembly file that includes them (`.incbin`: the assembler copies the
 ** bytes, so the build takes seconds whatever the size of the weights), and
 ** the runtime's sources, which netc carries inside itself, into a temporary
-** directory, and runs $CC (default cc) on them through child_run.
+** directory, and runs $CC (default cc) on them through child_start: the
+** runtime compiles while netc writes and compiles the network's code, each
+** file to its own object, then $CC links them.
 **
 ** With the LLVM back end (build_llvm): `.o` writes an object, `.ll`
 ** textual IR, each with the C back end's header; no extension links the
-** object with the runtime, as above.
+** module's parts, each an object made on its own thread, with the
+** runtime, as above.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
@@ -118,54 +121,118 @@ static char *build_dir(Arena *a, Diags *d) {
     return dir;
 }
 
-/* Writes the runtime's sources into dir and links them with `sources` (the
-** network's code) into out with $CC; then removes dir (unless
-** NETC_KEEP_BUILD is set). ok: whether the files so far were written. */
-static bool link_exe(Arena *a, const char *dir, Vec *sources, const char *out, int threads,
-                     bool ok, Diags *d) {
+/* The C compiler's runs for one binary: its command ($CC, the flags,
+** -std=c99, the build directory's includes), and the compilations that run
+** beside netc's own work. */
+typedef struct Cc {
+    Arena *a;
+    const char *dir;
+    char *argv[64];
+    int n;         /* the words of the command */
+    Child jobs[8];
+    int njobs;
+    Vec objs;      /* the objects to link */
+    bool said;     /* the C compiler's failure is reported */
+    Diags *d;
+} Cc;
+
+/* Judges the C compiler's exit status rc: its failure is reported once
+** per build, however many of its runs failed. */
+static bool cc_status(int rc, Cc *c) {
+    if (rc != 0 && !c->said) {
+        if (rc > 0)
+            diag_error(c->d, NULL, (Span){0}, "build", "the C compiler failed (exit status %d)", rc);
+        else /* child_start or child_wait said why */
+            diag_error(c->d, NULL, (Span){0}, "build", "the C compiler did not run");
+        c->said = true;
+    }
+    return rc == 0;
+}
+
+static void cc_init(Cc *c, Arena *a, const char *dir, Diags *d) {
+    *c = (Cc){.a = a, .dir = dir, .d = d};
+    const char *cc = getenv("CC");
+    const char *cflags = getenv("NETC_CFLAGS");
+    c->n = split_words(a, cc && *cc ? cc : "cc", c->argv, 16);
+    c->n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
+                        c->argv + c->n, 32);
+    c->argv[c->n++] = "-std=c99";
+    c->argv[c->n++] = "-I";
+    c->argv[c->n++] = (char *)dir;
+    c->argv[c->n++] = "-I";
+    c->argv[c->n++] = arena_printf(a, "%s/include", dir);
+}
+
+/* Starts compiling src into obj (linked at the end); false if it cannot
+** start (reported). */
+static bool cc_start(Cc *c, const char *src, const char *obj) {
+    char *argv[72];
+    memcpy(argv, c->argv, (size_t)c->n * sizeof *argv);
+    int n = c->n;
+    argv[n++] = "-c";
+    argv[n++] = (char *)src;
+    argv[n++] = "-o";
+    argv[n++] = (char *)obj;
+    argv[n] = NULL;
+    vec_push(c->a, &c->objs, (void *)obj);
+    if (c->njobs == (int)(sizeof c->jobs / sizeof *c->jobs) ||
+        !child_start(argv, NULL, 0, &c->jobs[c->njobs]))
+        return cc_status(-1, c);
+    c->njobs++;
+    return true;
+}
+
+
+/* Writes the runtime's sources into dir and starts compiling them. */
+static bool cc_runtime(Cc *c, Diags *d) {
+    bool ok = true;
     for (int i = 0; ok && i < netc_runtime_nfiles; i++) {
         const EmbeddedFile *f = &netc_runtime_files[i];
-        const char *path = arena_printf(a, "%s/%s", dir, f->path);
-        if (!mkdirs(a, dir, f->path) || !write_bytes(path, f->data, f->len)) {
+        const char *path = arena_printf(c->a, "%s/%s", c->dir, f->path);
+        if (!mkdirs(c->a, c->dir, f->path) || !write_bytes(path, f->data, f->len)) {
             diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
                        strerror(errno));
             ok = false;
         }
         size_t n = strlen(f->path);
-        if (n > 2 && strcmp(f->path + n - 2, ".c") == 0)
-            vec_push(a, sources, (void *)path);
+        if (ok && n > 2 && strcmp(f->path + n - 2, ".c") == 0) {
+            char *obj = arena_strdup(c->a, path);
+            obj[strlen(obj) - 1] = 'o';
+            ok = cc_start(c, path, obj);
+        }
+    }
+    return ok;
+}
+
+/* Waits for the compilations, then links the objects into out with $CC;
+** then removes the build directory (unless NETC_KEEP_BUILD is set). ok:
+** whether everything so far went well. The C compiler's failure is
+** reported once, however many of its runs failed. */
+static bool cc_link(Cc *c, const char *out, int threads, bool ok) {
+    c->said |= !ok; /* what failed is reported */
+    for (int i = 0; i < c->njobs; i++) {
+        c->jobs[i].quiet = c->said;
+        ok = cc_status(child_wait(&c->jobs[i], NULL), c) && ok;
     }
     if (ok) {
-        const char *cc = getenv("CC");
-        const char *cflags = getenv("NETC_CFLAGS");
-        char *argv[128];
-        int n = split_words(a, cc && *cc ? cc : "cc", argv, 16);
-        n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
-                         argv + n, 32);
-        argv[n++] = "-std=c99";
-        argv[n++] = "-I";
-        argv[n++] = (char *)dir;
-        argv[n++] = "-I";
-        argv[n++] = arena_printf(a, "%s/include", dir);
-        for (int i = 0; i < sources->len && n < 120; i++)
-            argv[n++] = sources->data[i];
+        char *argv[96];
+        int n = 0;
+        for (int i = 0; i < c->n; i++)
+            argv[n++] = c->argv[i];
+        for (int i = 0; i < c->objs.len && n < 88; i++)
+            argv[n++] = c->objs.data[i];
         argv[n++] = "-o";
         argv[n++] = (char *)out;
         argv[n++] = "-lm";
         if (threads > 1)
             argv[n++] = "-lpthread";
         argv[n] = NULL;
-        int rc = child_run(argv, NULL, 0, NULL);
-        if (rc > 0)
-            diag_error(d, NULL, (Span){0}, "build", "the C compiler failed (exit status %d)", rc);
-        else if (rc < 0) /* child_run said why */
-            diag_error(d, NULL, (Span){0}, "build", "the C compiler did not run");
-        ok = rc == 0;
+        ok = cc_status(child_run(argv, NULL, 0, NULL), c);
     }
     if (!getenv("NETC_KEEP_BUILD"))
-        remove_tree(dir);
+        remove_tree(c->dir);
     else
-        fprintf(stderr, "netc: build files kept in %s\n", dir);
+        fprintf(stderr, "netc: build files kept in %s\n", c->dir);
     return ok;
 }
 
@@ -175,14 +242,17 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, int threa
     char *dir = build_dir(a, d);
     if (!dir)
         return false;
-    bool ok = true;
+    /* the runtime compiles while netc writes the network's code */
+    Cc cc;
+    cc_init(&cc, a, dir, d);
+    bool ok = cc_runtime(&cc, d);
     const char *cfile = arena_printf(a, "%s/model.c", dir);
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
     const char *asmf = arena_printf(a, "%s/weights.S", dir);
     BuildOptions o = {.names = names, .out_c = cfile, .out_h = arena_printf(a, "%s/model.h", dir),
                       .header_name = "model.h", .weights_extern = true, .standalone = true,
                       .threads = threads};
-    ok = emit_c(l, &o, d);
+    ok = ok && emit_c(l, &o, d);
     if (ok && !write_blob(l, bin)) {
         diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", bin, strerror(errno));
         ok = false;
@@ -206,12 +276,13 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, int threa
                                  "    .section .note.GNU-stack,\"\",%%progbits\n"
                                  "#endif\n",
                                  sym, sym, sym, sym, bin);
-    if (ok && !write_bytes(asmf, S, strlen(S)))
+    if (ok && !write_bytes(asmf, S, strlen(S))) {
+        diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", asmf, strerror(errno));
         ok = false;
-    Vec sources = {0};
-    vec_push(a, &sources, (void *)cfile);
-    vec_push(a, &sources, (void *)asmf);
-    return link_exe(a, dir, &sources, out, threads, ok, d);
+    }
+    ok = ok && cc_start(&cc, cfile, arena_printf(a, "%s/model.o", dir)) &&
+         cc_start(&cc, asmf, arena_printf(a, "%s/weights.o", dir));
+    return cc_link(&cc, out, threads, ok);
 }
 
 bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d) {
@@ -226,10 +297,11 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
         char *dir = build_dir(a, d);
         if (!dir)
             return false;
-        const char *obj = arena_printf(a, "%s/model.o", dir);
         const char *desc = arena_printf(a, "%s/model.c", dir);
-        LlvmOptions lo = {.names = names, .out = obj};
-        bool ok = emit_llvm(l, &lo, d);
+        /* the runtime compiles while LLVM builds the network's object */
+        Cc cc;
+        cc_init(&cc, a, dir, d);
+        bool ok = cc_runtime(&cc, d);
         Buf b = {0};
         emit_c_descriptor(l, names, &b);
         if (ok && !write_bytes(desc, b.data, b.len)) {
@@ -237,10 +309,13 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
             ok = false;
         }
         buf_free(&b);
-        Vec sources = {0};
-        vec_push(a, &sources, (void *)desc);
-        vec_push(a, &sources, (void *)obj);
-        return link_exe(a, dir, &sources, r->out, 1, ok, d);
+        ok = ok && cc_start(&cc, desc, arena_printf(a, "%s/desc.o", dir));
+        /* the parts of the module as objects, made on as many threads */
+        LlvmOptions lo = {.names = names, .out = arena_printf(a, "%s/model%%d.o", dir), .parts = true};
+        ok = ok && emit_llvm(l, &lo, d);
+        for (int p = 0; p < LLVM_PARTS; p++)
+            vec_push(a, &cc.objs, arena_printf(a, "%s/model%d.o", dir, p));
+        return cc_link(&cc, r->out, 1, ok);
     }
     const char *stem = strip_ext(a, r->out);
     const char *h = arena_printf(a, "%s.h", stem);

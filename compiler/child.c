@@ -2,7 +2,8 @@
 **
 ** netc runs the C compiler (`netc build -o BINARY`), Graphviz's dot
 ** (`netc graph --format=svg`), the binary it built (`netc run`) and rm.
-** They all go through child_run, which reports in one way what went wrong
+** They all go through child_run (or child_start and child_wait, for a
+** compiler run beside netc's own work), which reports in one way what went wrong
 ** before or instead of a normal exit: a program that cannot be run (not on
 ** PATH, not executable), or one killed by a signal, is one line
 **
@@ -40,15 +41,14 @@ static bool write_all(int fd, const char *p, size_t n) {
     return true;
 }
 
-int child_run(char *const argv[], const char *input, size_t len, bool *not_found) {
-    if (not_found)
-        *not_found = false;
+bool child_start(char *const argv[], const char *input, size_t len, Child *c) {
+    *c = (Child){.pid = -1, .report = -1, .name = argv[0]};
     fflush(stdout);
     fflush(stderr);
     int report[2], feed[2] = {-1, -1};
     if (pipe(report) != 0 || (input && pipe(feed) != 0)) {
         fprintf(stderr, "netc: error: cannot run '%s': %s\n", argv[0], strerror(errno));
-        return -1;
+        return false;
     }
     fcntl(report[1], F_SETFD, FD_CLOEXEC);
     pid_t pid = fork();
@@ -61,7 +61,7 @@ int child_run(char *const argv[], const char *input, size_t len, bool *not_found
             close(feed[1]);
         }
         fprintf(stderr, "netc: error: cannot run '%s': %s\n", argv[0], strerror(e));
-        return -1;
+        return false;
     }
     if (pid == 0) {
         close(report[0]);
@@ -78,39 +78,63 @@ int child_run(char *const argv[], const char *input, size_t len, bool *not_found
         _exit(127);
     }
     close(report[1]);
-    bool fed = true;
     if (input) {
         close(feed[0]);
-        /* a reader that exits early must not kill netc */
+        /* a reader that exits early must not kill netc; it says so by its
+        ** status */
         void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-        fed = write_all(feed[1], input, len);
+        write_all(feed[1], input, len);
         close(feed[1]);
         signal(SIGPIPE, old);
     }
+    c->pid = pid;
+    c->report = report[0];
+    return true;
+}
+
+int child_wait(Child *c, bool *not_found) {
+    if (not_found)
+        *not_found = false;
+    if (c->pid < 0)
+        return -1;
     int e = 0;
     ssize_t got;
-    while ((got = read(report[0], &e, sizeof e)) < 0 && errno == EINTR)
+    while ((got = read(c->report, &e, sizeof e)) < 0 && errno == EINTR)
         ;
-    close(report[0]);
+    close(c->report);
     int status;
+    pid_t pid = c->pid;
+    c->pid = -1;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
-            fprintf(stderr, "netc: error: lost '%s': %s\n", argv[0], strerror(errno));
+            if (!c->quiet)
+                fprintf(stderr, "netc: error: lost '%s': %s\n", c->name, strerror(errno));
             return -1;
         }
     if (got == (ssize_t)sizeof e) {
-        fprintf(stderr, "netc: error: cannot run '%s': %s\n", argv[0], strerror(e));
+        if (!c->quiet)
+            fprintf(stderr, "netc: error: cannot run '%s': %s\n", c->name, strerror(e));
         if (not_found)
             *not_found = e == ENOENT;
         return -1;
     }
     if (WIFSIGNALED(status)) {
-        fprintf(stderr, "netc: error: '%s' was killed by signal %d (%s)\n", argv[0],
-                WTERMSIG(status), strsignal(WTERMSIG(status)));
+        if (!c->quiet)
+            fprintf(stderr, "netc: error: '%s' was killed by signal %d (%s)\n", c->name,
+                    WTERMSIG(status), strsignal(WTERMSIG(status)));
         return -1;
     }
-    (void)fed; /* a reader that stopped early says so by its status */
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int child_run(char *const argv[], const char *input, size_t len, bool *not_found) {
+    Child c;
+    if (!child_start(argv, input, len, &c)) {
+        if (not_found)
+            *not_found = false;
+        return -1;
+    }
+    return child_wait(&c, not_found);
 }
 
 bool child_quiet(char *const argv[]) {

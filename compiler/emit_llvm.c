@@ -13,6 +13,9 @@
 ** weights are one private constant byte array, little-endian float32,
 ** 64-byte aligned.
 **
+** The module is built in parts, on threads (NPARTS, at build_module), each
+** step a function of its own that is never inlined.
+**
 ** Every loop runs over i64 induction variables with constant trip counts
 ** where the C code has them; multiply-adds are llvm.fmuladd (the target may
 ** fuse them, as the C back end's vector kernels do), and pointers that the
@@ -24,21 +27,26 @@
 ** LLVMBuildGEP2, LLVMBuildCall2), and passes run through LLVMRunPasses,
 ** so a newer LLVM needs no change here.
 */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "backend.h"
 #include "netc/runtime.h"
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/LLJIT.h>
+#include <llvm-c/Linker.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,12 +195,12 @@ static LLVMTypeRef ptr_fn_type(const E *e, int n) {
     return t;
 }
 
-/* An internal, never inlined function of n float pointers, those in
+/* A never inlined function of n float pointers, those in
 ** [lo, hi) noalias (no other one aliases them). The builder is left in its
 ** entry. */
 static LLVMValueRef begin_fn(E *e, const char *name, int n, int lo, int hi) {
     LLVMValueRef fn = LLVMAddFunction(e->mod, name, ptr_fn_type(e, n));
-    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetVisibility(fn, LLVMHiddenVisibility); /* made internal once the parts are linked */
     add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
     /* one call per inference: inlining every step into NAME_run_ws gains
     ** nothing at run time and makes one huge function, which costs the
@@ -1266,12 +1274,17 @@ static int step_nin(const Step *s) {
     return s->kind == K_ADD || s->kind == K_MUL || s->kind == K_CONCAT ? s->nin : 1;
 }
 
+/* The name of step k's function; -k - 1 for the pool of step k. */
+static void step_name(char *name, int k) {
+    snprintf(name, 32, k >= 0 ? "netc_step%d" : "netc_pool%d", k >= 0 ? k : -k - 1);
+}
+
 /* The step's function, or NULL for a copy (done at the call). */
 static LLVMValueRef emit_step(E *e, const Step *s, int k) {
     if (s->kind == K_COPY)
         return NULL;
-    Arena *a = e->l->g->arena;
-    const char *name = k >= 0 ? arena_printf(a, "netc_step%d", k) : arena_printf(a, "netc_pool%d", -k - 1);
+    char name[32];
+    step_name(name, k);
     int nin = step_nin(s);
     int n = nin + 1 + (s->res_node ? 1 : 0);
     /* element-wise steps may work in place: no noalias there */
@@ -1347,6 +1360,21 @@ static LLVMValueRef emit_step(E *e, const Step *s, int k) {
     return fn;
 }
 
+/* The max pool taken by step s, a direct conv (Step.pool in backend.h):
+** the conv writes its whole output to `mid`, then this pool reads it from
+** there: the same numbers in two passes, where the C back end interleaves
+** them row by row. */
+static LLVMValueRef emit_pool(E *e, const Step *s, int k) {
+    Step p = {0};
+    p.kind = K_MAXPOOL;
+    p.node = s->pool;
+    p.last = s->pool;
+    p.act = ACT_LINEAR;
+    p.b = p.w = -1;
+    p.nin = 1;
+    return emit_step(e, &p, -k - 1);
+}
+
 /* The float pointer of a tensor, in NAME_run_ws. */
 static LLVMValueRef tref(const E *e, LLVMValueRef arena, TRef r) {
     if (r.input >= 0)
@@ -1354,7 +1382,16 @@ static LLVMValueRef tref(const E *e, LLVMValueRef arena, TRef r) {
     return gep(e, arena, ci(e, r.off));
 }
 
-static void build_module(E *e, const CNames *names) {
+/* A module is built in NPARTS parts, each in its own context and, where
+** the machine has the cores, its own thread: part p holds the functions of
+** the steps k with k % NPARTS == p. Each part is optimised on its own; then
+** the parts are linked into part 0, which also holds the weights and the
+** run functions, and the step functions made internal. The split does not
+** depend on the machine, so neither does the object. */
+enum { NPARTS = LLVM_PARTS };
+
+/* Part `part` of the module (above). */
+static void build_module(E *e, const CNames *names, int part) {
     const char *prefix = names->prefix;
     const Lowered *l = e->l;
     const Graph *g = l->g;
@@ -1381,24 +1418,39 @@ static void build_module(E *e, const CNames *names) {
     e->erff_t = e->tanhf_t;
     e->erff = LLVMAddFunction(e->mod, "erff", e->erff_t);
 
-    /* the weights: one byte array, little-endian float32 */
+    /* the weights: one byte array, little-endian float32, defined in part 0
+    ** and declared in the others */
     size_t nbytes = (size_t)(l->nblob ? l->nblob : 1) * 4;
-    unsigned char *bytes = xcalloc(nbytes, 1);
-    for (int64_t i = 0; i < l->nblob; i++) {
-        uint32_t u;
-        memcpy(&u, &l->blob[i], 4);
-        for (int k = 0; k < 4; k++)
-            bytes[i * 4 + k] = (unsigned char)(u >> (8 * k));
+    LLVMValueRef wg = LLVMAddGlobal(e->mod, LLVMArrayType(e->i8, (unsigned)nbytes), names->weights);
+    if (part == 0) {
+        unsigned char *bytes = xcalloc(nbytes, 1);
+        for (int64_t i = 0; i < l->nblob; i++) {
+            uint32_t u;
+            memcpy(&u, &l->blob[i], 4);
+            for (int k = 0; k < 4; k++)
+                bytes[i * 4 + k] = (unsigned char)(u >> (8 * k));
+        }
+        LLVMSetInitializer(wg, LLVMConstStringInContext(e->ctx, (const char *)bytes, (unsigned)nbytes, 1));
+        free(bytes);
     }
-    LLVMValueRef init = LLVMConstStringInContext(e->ctx, (const char *)bytes, (unsigned)nbytes, 1);
-    free(bytes);
-    LLVMValueRef wg = LLVMAddGlobal(e->mod, LLVMTypeOf(init), names->weights);
-    LLVMSetInitializer(wg, init);
     LLVMSetGlobalConstant(wg, 1);
-    LLVMSetLinkage(wg, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddr(wg, 1);
+    LLVMSetVisibility(wg, LLVMHiddenVisibility); /* private once the parts are linked */
     LLVMSetAlignment(wg, 64);
     e->W = LLVMConstBitCast(wg, e->ptr);
+
+    bool softmax = false;
+    for (int k = part; k < l->nsteps; k += NPARTS)
+        softmax |= l->steps[k].act == ACT_SOFTMAX;
+    if (softmax)
+        build_softmax(e);
+    if (part > 0) {
+        for (int k = part; k < l->nsteps; k += NPARTS) {
+            emit_step(e, &l->steps[k], k);
+            if (l->steps[k].pool)
+                emit_pool(e, &l->steps[k], k);
+        }
+        return;
+    }
 
     int64_t arena_bytes = (l->plan.arena + 63) / 64 * 64;
     LLVMTypeRef at = LLVMArrayType(e->f32, (unsigned)(arena_bytes ? arena_bytes / 4 : 16));
@@ -1407,29 +1459,23 @@ static void build_module(E *e, const CNames *names) {
     LLVMSetLinkage(ag, LLVMInternalLinkage);
     LLVMSetAlignment(ag, 64);
 
-    bool softmax = false;
-    for (int k = 0; k < l->nsteps; k++)
-        softmax |= l->steps[k].act == ACT_SOFTMAX;
-    if (softmax)
-        build_softmax(e);
+    /* part 0: its steps, and the others' declared */
     LLVMValueRef *fns = xcalloc((size_t)l->nsteps + 1, sizeof *fns);
     LLVMValueRef *pools = xcalloc((size_t)l->nsteps + 1, sizeof *pools);
     for (int k = 0; k < l->nsteps; k++) {
         const Step *s = &l->steps[k];
-        fns[k] = emit_step(e, s, k);
-        if (s->pool) {
-            /* a max pool taken by a direct conv (Step.pool in backend.h):
-            ** the conv writes its whole output to `mid`, then the pool
-            ** reads it from there: the same numbers in two passes, where
-            ** the C back end interleaves them row by row */
-            Step p = {0};
-            p.kind = K_MAXPOOL;
-            p.node = s->pool;
-            p.last = s->pool;
-            p.act = ACT_LINEAR;
-            p.b = p.w = -1;
-            p.nin = 1;
-            pools[k] = emit_step(e, &p, -k - 1);
+        char name[32];
+        if (k % NPARTS == 0) {
+            fns[k] = emit_step(e, s, k);
+            if (s->pool)
+                pools[k] = emit_pool(e, s, k);
+        } else if (s->kind != K_COPY) {
+            step_name(name, k);
+            fns[k] = LLVMAddFunction(e->mod, name, ptr_fn_type(e, step_nin(s) + 1 + (s->res_node ? 1 : 0)));
+            if (s->pool) {
+                step_name(name, -k - 1);
+                pools[k] = LLVMAddFunction(e->mod, name, ptr_fn_type(e, 2));
+            }
         }
     }
 
@@ -1715,28 +1761,8 @@ static int tile_vectors(const LlvmOptions *o) {
     return n;
 }
 
-static bool llvm_module(const Lowered *l, const CNames *names, bool jit, int nvt, Diags *d,
-                        LLVMContextRef ctx, LLVMModuleRef *out) {
-    Arena *a = l->g->arena;
-    LLVMInstallFatalErrorHandler(fatal);
-    E e = {.l = l, .ctx = ctx, .jit = jit, .nvt = nvt};
-    e.mod = LLVMModuleCreateWithNameInContext(arena_printf(a, "%s", l->g->name), ctx);
-    e.b = LLVMCreateBuilderInContext(ctx);
-    build_module(&e, names);
-    LLVMDisposeBuilder(e.b);
-    char *msg = NULL;
-    if (LLVMVerifyModule(e.mod, LLVMReturnStatusAction, &msg)) {
-        diag_error(d, NULL, (Span){0}, "build", "the LLVM module is invalid: %s", msg);
-        LLVMDisposeMessage(msg);
-        LLVMDisposeModule(e.mod);
-        return false;
-    }
-    LLVMDisposeMessage(msg);
-    *out = e.mod;
-    return true;
-}
-
-static bool llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, Diags *d) {
+/* Runs default<O3> on mod for tm; NULL, or what failed. */
+static LLVMErrorRef llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
     LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
     LLVMSetModuleDataLayout(mod, td);
     LLVMDisposeTargetData(td);
@@ -1752,18 +1778,174 @@ static bool llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, Diags *d) 
     LLVMPassBuilderOptionsSetLoopUnrolling(po, 0);
     LLVMErrorRef err = LLVMRunPasses(mod, "default<O3>", tm, po);
     LLVMDisposePassBuilderOptions(po);
-    return err ? llvm_failed(d, "optimisation", err) : true;
+    return err;
+}
+
+/* One part of the module (NPARTS): built, verified and optimised in its
+** own context, by whichever thread takes it. */
+typedef struct Part {
+    const Lowered *l;
+    const CNames *names;
+    bool jit;
+    int nvt, part;
+    LLVMTargetMachineRef tm;
+    LLVMContextRef ctx;     /* part 0: the caller's; the others make theirs */
+    LLVMModuleRef mod;      /* part 0: the module */
+    LLVMMemoryBufferRef bc; /* the others: their module, as bitcode */
+    const char *obj;        /* or, each part as an object, this one's */
+    Buf err;                /* what failed, if anything did */
+} Part;
+
+static void build_part(Part *p) {
+    LLVMContextRef ctx = p->part ? LLVMContextCreate() : p->ctx;
+    E e = {.l = p->l, .ctx = ctx, .jit = p->jit, .nvt = p->nvt};
+    char name[32];
+    snprintf(name, sizeof name, "part%d", p->part);
+    e.mod = LLVMModuleCreateWithNameInContext(p->part ? name : p->l->g->name, ctx);
+    e.b = LLVMCreateBuilderInContext(ctx);
+    build_module(&e, p->names, p->part);
+    LLVMDisposeBuilder(e.b);
+    char *msg = NULL;
+    if (LLVMVerifyModule(e.mod, LLVMReturnStatusAction, &msg)) {
+        buf_printf(&p->err, "the LLVM module is invalid: %s", msg);
+    } else {
+        LLVMErrorRef err = llvm_optimize(e.mod, p->tm);
+        if (err) {
+            char *m = LLVMGetErrorMessage(err);
+            buf_printf(&p->err, "LLVM optimisation failed: %s", m);
+            LLVMDisposeErrorMessage(m);
+        }
+    }
+    LLVMDisposeMessage(msg);
+    msg = NULL;
+    if (p->obj && !p->err.len &&
+        LLVMTargetMachineEmitToFile(p->tm, e.mod, (char *)p->obj, LLVMObjectFile, &msg))
+        buf_printf(&p->err, "cannot write '%s': %s", p->obj, msg);
+    LLVMDisposeMessage(msg);
+    if (p->part == 0 && !p->obj && !p->err.len) {
+        p->mod = e.mod;
+        return;
+    }
+    if (!p->obj && !p->err.len)
+        p->bc = LLVMWriteBitcodeToMemoryBuffer(e.mod);
+    LLVMDisposeModule(e.mod);
+    if (p->part)
+        LLVMContextDispose(ctx);
+}
+
+/* The parts not yet taken, for the threads that build them. */
+typedef struct Queue {
+    Part *parts;
+    int next;
+    pthread_mutex_t lock;
+} Queue;
+
+static void *build_parts(void *arg) {
+    Queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        int p = q->next++;
+        pthread_mutex_unlock(&q->lock);
+        if (p >= NPARTS)
+            return NULL;
+        build_part(&q->parts[p]);
+    }
+}
+
+/* The optimised module of l in ctx, its parts built on up to NPARTS
+** threads and linked; false with an error in d. o: the target; with
+** o->parts, each part is written as its own object instead, and nothing
+** linked. */
+static bool llvm_module(const Lowered *l, const CNames *names, const LlvmOptions *o, bool jit,
+                        Diags *d, LLVMContextRef ctx, LLVMModuleRef *out) {
+    LLVMInstallFatalErrorHandler(fatal);
+    Part parts[NPARTS] = {{0}};
+    int nvt = tile_vectors(o);
+    for (int p = 0; p < NPARTS; p++) {
+        parts[p] = (Part){.l = l, .names = names, .jit = jit, .nvt = nvt, .part = p, .ctx = ctx};
+        if (o->parts)
+            parts[p].obj = arena_printf(l->g->arena, o->out, p);
+        parts[p].tm = target_machine(o, d);
+        if (!parts[p].tm) {
+            for (int i = 0; i < p; i++)
+                LLVMDisposeTargetMachine(parts[i].tm);
+            return false;
+        }
+    }
+    Queue q = {.parts = parts};
+    pthread_mutex_init(&q.lock, NULL);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __linux__
+    cpu_set_t set; /* the CPUs netc may run on (taskset, a container's share) */
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        cpus = CPU_COUNT(&set);
+#endif
+    pthread_t th[NPARTS];
+    int nth = 0;
+    while (nth < NPARTS - 1 && nth + 1 < cpus && pthread_create(&th[nth], NULL, build_parts, &q) == 0)
+        nth++;
+    build_parts(&q);
+    for (int i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&q.lock);
+
+    bool ok = true;
+    for (int p = 0; p < NPARTS; p++) {
+        if (parts[p].err.len && ok)
+            diag_error(d, NULL, (Span){0}, "build", "%s", parts[p].err.data);
+        ok &= !parts[p].err.len;
+        buf_free(&parts[p].err);
+        LLVMDisposeTargetMachine(parts[p].tm);
+    }
+    if (o->parts)
+        return ok;
+    LLVMModuleRef mod = parts[0].mod;
+    for (int p = 1; p < NPARTS; p++) {
+        LLVMModuleRef m = NULL;
+        if (ok && (LLVMParseBitcodeInContext2(ctx, parts[p].bc, &m) || LLVMLinkModules2(mod, m))) {
+            diag_error(d, NULL, (Span){0}, "build", "LLVM cannot link part %d of the module", p);
+            ok = false;
+        }
+        if (parts[p].bc)
+            LLVMDisposeMemoryBuffer(parts[p].bc);
+    }
+    if (!ok) {
+        if (mod)
+            LLVMDisposeModule(mod);
+        return false;
+    }
+    /* linked: the steps and the weights are the module's own */
+    for (int k = -l->nsteps; k < l->nsteps; k++) {
+        char name[32];
+        step_name(name, k);
+        LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+        if (fn) {
+            LLVMSetLinkage(fn, LLVMInternalLinkage);
+            LLVMSetVisibility(fn, LLVMDefaultVisibility);
+        }
+    }
+    LLVMValueRef wg = LLVMGetNamedGlobal(mod, names->weights);
+    LLVMSetLinkage(wg, LLVMPrivateLinkage);
+    LLVMSetVisibility(wg, LLVMDefaultVisibility);
+    LLVMSetUnnamedAddr(wg, 1);
+    *out = mod;
+    return true;
 }
 
 bool emit_llvm(const Lowered *l, const LlvmOptions *o, Diags *d) {
+    if (o->parts) {
+        LLVMContextRef ctx = LLVMContextCreate();
+        bool ok = llvm_module(l, o->names, o, false, d, ctx, NULL);
+        LLVMContextDispose(ctx);
+        return ok;
+    }
     LLVMTargetMachineRef tm = target_machine(o, d);
     if (!tm)
         return false;
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod;
-    bool ok = llvm_module(l, o->names, false, tile_vectors(o), d, ctx, &mod);
+    bool ok = llvm_module(l, o->names, o, false, d, ctx, &mod);
     if (ok) {
-        ok = llvm_optimize(mod, tm, d);
         char *msg = NULL;
         if (ok && o->text && LLVMPrintModuleToFile(mod, o->out, &msg)) {
             diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", o->out, msg);
@@ -1802,24 +1984,13 @@ static netc_tensor_info *tensor_infos(const Vec *v) {
 
 int llvm_jit_run(const Lowered *l, const CNames *names, const BuildRequest *r, Diags *d) {
     LlvmOptions host = {0};
-    LLVMTargetMachineRef tm = target_machine(&host, d);
-    if (!tm)
-        return 1;
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMModuleRef mod;
     int status = 1;
-    if (!llvm_module(l, names, true, tile_vectors(&host), d, LLVMOrcThreadSafeContextGetContext(tsc), &mod)) {
+    if (!llvm_module(l, names, &host, true, d, LLVMOrcThreadSafeContextGetContext(tsc), &mod)) {
         LLVMOrcDisposeThreadSafeContext(tsc);
-        LLVMDisposeTargetMachine(tm);
         return 1;
     }
-    if (!llvm_optimize(mod, tm, d)) {
-        LLVMDisposeModule(mod);
-        LLVMOrcDisposeThreadSafeContext(tsc);
-        LLVMDisposeTargetMachine(tm);
-        return 1;
-    }
-    LLVMDisposeTargetMachine(tm);
     LLVMOrcLLJITRef jit = NULL;
     LLVMErrorRef err = LLVMOrcCreateLLJIT(&jit, NULL);
     if (err) {

@@ -92,6 +92,31 @@ def test_object_and_header(s):
         s.check(elf_machine(other) is not None, "an ELF object")
 
 
+def test_same_on_any_machine(s):
+    """The module is built in parts on as many threads as netc has CPUs;
+    the object and the IR are the same on one CPU as on all of them."""
+    if subprocess.run(["sh", "-c", "command -v taskset"], capture_output=True).returncode != 0:
+        print("note: no taskset; one-CPU build not compared")
+        return
+    fx = "tests/numerics/fixtures/conv_cblock"
+    with tempfile.TemporaryDirectory() as tmp:
+        outs = {}
+        for ext in ("o", "ll"):
+            for cpus in ("one", "all"):
+                s.context = "-o OUT.%s on %s CPU%s" % (ext, cpus, "" if cpus == "one" else "s")
+                d = os.path.join(tmp, cpus)
+                os.makedirs(d, exist_ok=True)
+                out = os.path.join(d, "m." + ext)
+                argv = [s.netc, "build", fx + "/model.net", "--weights",
+                        fx + "/weights.safetensors", "-o", out]
+                p = subprocess.run((["taskset", "-c", "0"] if cpus == "one" else []) + argv,
+                                   capture_output=True, text=True)
+                s.check(p.returncode == 0, "built", p.stderr)
+                outs[cpus] = open(out, "rb").read() if p.returncode == 0 else b""
+            s.check(len(outs["one"]) > 1000 and outs["one"] == outs["all"],
+                    "byte for byte the same", (len(outs["one"]), len(outs["all"])))
+
+
 def test_cross(s):
     with tempfile.TemporaryDirectory() as tmp:
         s.context = "--target=aarch64-linux-gnu --cpu=cortex-a72"
@@ -229,7 +254,7 @@ def test_absent(s):
 
 if __name__ == "__main__":
     if MODE == "on":
-        clitest.main([test_ir, test_object_and_header, test_cross, test_binary, test_run_jit,
-                      test_errors])
+        clitest.main([test_ir, test_object_and_header, test_same_on_any_machine, test_cross,
+                      test_binary, test_run_jit, test_errors])
     else:
         clitest.main([test_absent])
