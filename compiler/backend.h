@@ -205,9 +205,9 @@ bool emit_c(const Lowered *l, const BuildOptions *o, Diags *d);
 /* The header alone (o->out_h, o->header_name): the LLVM back end's too. */
 bool emit_c_header(const Lowered *l, const BuildOptions *o, Diags *d);
 /* The C source of what a standalone binary's main() reads besides the
-** network's run function (netc_model_desc, netc_profile_desc), for code
-** built by the LLVM back end: NAME_run is defined elsewhere, and --profile
-** finds no steps (they are not timed one by one). */
+** network's run function (netc_model_desc, netc_profile_desc, and the
+** netc_hook that the object calls after each step), for code built by the
+** LLVM back end: NAME_run is defined elsewhere. */
 void emit_c_descriptor(const Lowered *l, const CNames *names, Buf *b);
 
 /* The LLVM back end (emit_llvm.c, when netc is built with LLVM). */
@@ -220,6 +220,7 @@ typedef struct LlvmOptions {
     const char *cpu;     /* --cpu; NULL: the host's, or the target's default */
     bool parts;          /* an object per part of the module, LLVM_PARTS of them:
                          ** out is their path, with %d for the part */
+    bool profile;        /* for the standalone binary: its --profile's hook */
 } LlvmOptions;
 enum { LLVM_PARTS = 4 };
 bool emit_llvm(const Lowered *l, const LlvmOptions *o, Diags *d);

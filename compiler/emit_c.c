@@ -1731,7 +1731,7 @@ void emit_c_descriptor(const Lowered *l, const CNames *names, Buf *b) {
     emit_params(&e, b, false);
     buf_puts(b, ";\n");
     emit_model_desc(&e, b);
-    buf_puts(b, "\n/* The object's steps are not timed one by one. */\n"
-                "static void (*netc_hook)(int);\n"
-                "const netc_profile netc_profile_desc = {0, 0, 0, 0, &netc_hook};\n");
+    buf_puts(b, "\n/* Set by --profile; the object calls it after each step. */\n"
+                "void (*netc_hook)(int);\n");
+    emit_profile_desc(&e, b);
 }

@@ -69,6 +69,7 @@ typedef struct E {
     LLVMValueRef fmuladd, exp, tanhf, erff, softmax;
     LLVMTypeRef fmuladd_t, exp_t, tanhf_t, erff_t, softmax_t;
     bool jit; /* also netc_jit_run, the entry of `netc run` */
+    bool profile; /* calls netc_hook after each step (the binary's --profile) */
     int nvt;  /* vectors per pixel of a tile: 4 with AVX-512 (64 channels), else 1 */
 } E;
 
@@ -1391,6 +1392,26 @@ static LLVMValueRef tref(const E *e, LLVMValueRef arena, TRef r) {
 enum { NPARTS = LLVM_PARTS };
 
 /* Part `part` of the module (above). */
+/* Calls step s's function fn (and pool, the max pool it takes) in
+** NAME_run_ws, whose workspace is arena. */
+static void call_step(E *e, const Step *s, LLVMValueRef arena, LLVMValueRef fn, LLVMValueRef pool) {
+    const TRef *in = step_inputs(s);
+    LLVMValueRef *args = xcalloc((size_t)s->nin + 3, sizeof *args);
+    int n = 0;
+    int ni = step_nin(s);
+    for (int i = 0; i < ni; i++)
+        args[n++] = tref(e, arena, in[i]);
+    args[n++] = tref(e, arena, s->pool ? s->mid : s->out);
+    if (s->res_node)
+        args[n++] = tref(e, arena, s->res);
+    LLVMBuildCall2(e->b, ptr_fn_type(e, n), fn, args, (unsigned)n, "");
+    if (s->pool) {
+        LLVMValueRef pargs[2] = {tref(e, arena, s->mid), tref(e, arena, s->out)};
+        LLVMBuildCall2(e->b, ptr_fn_type(e, 2), pool, pargs, 2, "");
+    }
+    free(args);
+}
+
 static void build_module(E *e, const CNames *names, int part) {
     const char *prefix = names->prefix;
     const Lowered *l = e->l;
@@ -1490,28 +1511,28 @@ static void build_module(E *e, const CNames *names, int part) {
     e->fn = run_ws;
     LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, run_ws, "entry"));
     LLVMValueRef arena = LLVMGetParam(run_ws, (unsigned)(np - 1));
+    /* the standalone binary's --profile: void (*netc_hook)(int), defined
+    ** by the binary's descriptor (emit_c_descriptor), called after each
+    ** step while it is set */
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(e->ctx), hook_t = LLVMFunctionType(e->voidt, &i32, 1, 0);
+    LLVMValueRef hook = NULL;
+    if (e->profile)
+        hook = LLVMAddGlobal(e->mod, LLVMPointerType(hook_t, 0), "netc_hook");
     for (int k = 0; k < l->nsteps; k++) {
         const Step *s = &l->steps[k];
         const TRef *in = step_inputs(s);
-        if (s->kind == K_COPY) {
+        if (s->kind == K_COPY)
             LLVMBuildMemCpy(e->b, tref(e, arena, s->out), 4, tref(e, arena, in[0]), 4,
                             ci(e, elems(&s->node->shape) * 4));
-            continue;
+        else
+            call_step(e, s, arena, fns[k], pools[k]);
+        if (hook) {
+            LLVMValueRef h = LLVMBuildLoad2(e->b, LLVMPointerType(hook_t, 0), hook, "");
+            LLVMBasicBlockRef next = if_open(e, LLVMBuildIsNotNull(e->b, h, ""));
+            LLVMValueRef arg = LLVMConstInt(i32, (unsigned long long)k, 0);
+            LLVMBuildCall2(e->b, hook_t, h, &arg, 1, "");
+            if_close(e, next);
         }
-        LLVMValueRef *args = xcalloc((size_t)s->nin + 3, sizeof *args);
-        int n = 0;
-        int ni = step_nin(s);
-        for (int i = 0; i < ni; i++)
-            args[n++] = tref(e, arena, in[i]);
-        args[n++] = tref(e, arena, s->pool ? s->mid : s->out);
-        if (s->res_node)
-            args[n++] = tref(e, arena, s->res);
-        LLVMBuildCall2(e->b, ptr_fn_type(e, n), fns[k], args, (unsigned)n, "");
-        if (s->pool) {
-            LLVMValueRef pargs[2] = {tref(e, arena, s->mid), tref(e, arena, s->out)};
-            LLVMBuildCall2(e->b, ptr_fn_type(e, 2), pools[k], pargs, 2, "");
-        }
-        free(args);
     }
     for (int i = 0; i < nout; i++) {
         const Node *n = g->outputs.data[i];
@@ -1786,7 +1807,7 @@ static LLVMErrorRef llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
 typedef struct Part {
     const Lowered *l;
     const CNames *names;
-    bool jit;
+    bool jit, profile;
     int nvt, part;
     LLVMTargetMachineRef tm;
     LLVMContextRef ctx;     /* part 0: the caller's; the others make theirs */
@@ -1798,7 +1819,7 @@ typedef struct Part {
 
 static void build_part(Part *p) {
     LLVMContextRef ctx = p->part ? LLVMContextCreate() : p->ctx;
-    E e = {.l = p->l, .ctx = ctx, .jit = p->jit, .nvt = p->nvt};
+    E e = {.l = p->l, .ctx = ctx, .jit = p->jit, .profile = p->profile, .nvt = p->nvt};
     char name[32];
     snprintf(name, sizeof name, "part%d", p->part);
     e.mod = LLVMModuleCreateWithNameInContext(p->part ? name : p->l->g->name, ctx);
@@ -1862,7 +1883,8 @@ static bool llvm_module(const Lowered *l, const CNames *names, const LlvmOptions
     Part parts[NPARTS] = {{0}};
     int nvt = tile_vectors(o);
     for (int p = 0; p < NPARTS; p++) {
-        parts[p] = (Part){.l = l, .names = names, .jit = jit, .nvt = nvt, .part = p, .ctx = ctx};
+        parts[p] = (Part){.l = l, .names = names, .jit = jit, .profile = o->profile, .nvt = nvt,
+                          .part = p, .ctx = ctx};
         if (o->parts)
             parts[p].obj = arena_printf(l->g->arena, o->out, p);
         parts[p].tm = target_machine(o, d);

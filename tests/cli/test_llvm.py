@@ -146,10 +146,11 @@ def test_cross(s):
 
 def test_binary(s):
     """--backend=llvm -o OUT: a standalone binary of the object and the
-    runtime, whose output is the C back end's binary's within 1e-4."""
+    runtime, whose output is the C back end's binary's within 1e-4, and
+    whose --profile times the same steps."""
     fx = "tests/numerics/fixtures/winograd"
     with tempfile.TemporaryDirectory() as tmp:
-        outs = {}
+        outs, steps = {}, {}
         for be in ("llvm", "c"):
             s.context = "--backend=%s -o OUT" % be
             exe = os.path.join(tmp, "m_" + be)
@@ -160,6 +161,16 @@ def test_binary(s):
             s.check(p.returncode == 0, "the binary runs", p.stderr)
             outs[be] = [float(l.split()[-1]) for l in p.stdout.strip().split("\n")
                         if not l.split()[-1].endswith(":")]
+            # --profile: every step, as the C back end's binary lists them
+            p = subprocess.run([exe, fx + "/input.npy", "--profile"], capture_output=True,
+                               text=True)
+            s.check(p.returncode == 0, "--profile runs", p.stderr)
+            rows = [l.split() for l in p.stderr.split("\n")]
+            steps[be] = [(r[1], " ".join(r[2:-2])) for r in rows if r and r[0].isdigit()]
+            total = [r for r in rows if r and r[0] == "total"]
+            s.check(total and float(total[0][1]) > 0, "a total time", p.stderr)
+        s.eq(steps["c"], [("a", "conv winograd"), ("b", "conv winograd")], "the C binary's steps")
+        s.eq(steps["llvm"], steps["c"], "--profile lists the C back end's steps, layers and kinds")
         s.check(len(outs["c"]) > 100, "the whole output printed", outs["c"][:4])
         big = max(abs(x) for x in outs["c"])
         s.check(len(outs["llvm"]) == len(outs["c"]) and
