@@ -149,13 +149,16 @@ static bool cc_status(int rc, Cc *c) {
     return rc == 0;
 }
 
-static void cc_init(Cc *c, Arena *a, const char *dir, Diags *d) {
+/* cross: the binary is for another machine ($CC a cross compiler), so the
+** default flags are -O3 alone. */
+static void cc_init(Cc *c, Arena *a, const char *dir, bool cross, Diags *d) {
     *c = (Cc){.a = a, .dir = dir, .d = d};
     const char *cc = getenv("CC");
     const char *cflags = getenv("NETC_CFLAGS");
     c->n = split_words(a, cc && *cc ? cc : "cc", c->argv, 16);
-    c->n += split_words(a, cflags && *cflags ? cflags : default_cflags(a, cc && *cc ? cc : "cc", dir),
-                        c->argv + c->n, 32);
+    if (!(cflags && *cflags))
+        cflags = cross ? "-O3" : default_cflags(a, cc && *cc ? cc : "cc", dir);
+    c->n += split_words(a, cflags, c->argv + c->n, 32);
     c->argv[c->n++] = "-std=c99";
     c->argv[c->n++] = "-I";
     c->argv[c->n++] = (char *)dir;
@@ -244,7 +247,7 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, int threa
         return false;
     /* the runtime compiles while netc writes the network's code */
     Cc cc;
-    cc_init(&cc, a, dir, d);
+    cc_init(&cc, a, dir, false, d);
     bool ok = cc_runtime(&cc, d);
     const char *cfile = arena_printf(a, "%s/model.c", dir);
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
@@ -293,14 +296,15 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
         return !d->errors;
     }
     if (r->kind == EMIT_EXE) {
-        /* the object for the host, the descriptor in C, the runtime */
+        /* the objects (for the host, or --target with $CC a cross
+        ** compiler), the descriptor in C, the runtime */
         char *dir = build_dir(a, d);
         if (!dir)
             return false;
         const char *desc = arena_printf(a, "%s/model.c", dir);
         /* the runtime compiles while LLVM builds the network's object */
         Cc cc;
-        cc_init(&cc, a, dir, d);
+        cc_init(&cc, a, dir, r->target != NULL, d);
         bool ok = cc_runtime(&cc, d);
         Buf b = {0};
         emit_c_descriptor(l, names, &b);
@@ -312,7 +316,7 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
         ok = ok && cc_start(&cc, desc, arena_printf(a, "%s/desc.o", dir));
         /* the parts of the module as objects, made on as many threads */
         LlvmOptions lo = {.names = names, .out = arena_printf(a, "%s/model%%d.o", dir), .parts = true,
-                        .profile = true};
+                        .profile = true, .target = r->target, .cpu = r->cpu};
         ok = ok && emit_llvm(l, &lo, d);
         for (int p = 0; p < LLVM_PARTS; p++)
             vec_push(a, &cc.objs, arena_printf(a, "%s/model%d.o", dir, p));

@@ -172,7 +172,8 @@ static const struct {
      "                              (--emit=obj) and -o OUT.ll (--emit=llvm) imply\n"
      "                              llvm and write OUT.h too\n"
      "  --target=TRIPLE             LLVM: the target, e.g. aarch64-linux-gnu or\n"
-     "                              thumbv7em-none-eabihf (default: the host)\n"
+     "                              thumbv7em-none-eabihf (default: the host); a\n"
+     "                              binary for it is linked by $CC, a cross compiler\n"
      "  --cpu=NAME                  LLVM: the CPU, e.g. cortex-a72 (default: the\n"
      "                              host's, or the target's generic one)\n"
      "  --network NAME              the network, where the file holds several\n"
@@ -780,9 +781,10 @@ static int cmd_build(Options *o, Program *p) {
     if (r->llvm && r->threads > 1)
         return usage_error("%s", "--threads goes with the C back end; the LLVM back end's code "
                                  "runs on one thread");
-    if ((r->target || r->cpu) && r->kind != EMIT_OBJ && r->kind != EMIT_LLVM)
+    if ((r->target || r->cpu) && r->kind != EMIT_OBJ && r->kind != EMIT_LLVM &&
+        !(r->kind == EMIT_EXE && r->llvm))
         return usage_error("%s", "--target and --cpu go with the LLVM back end's object "
-                                 "(-o OUT.o) or IR (-o OUT.ll)");
+                                 "(-o OUT.o), IR (-o OUT.ll) or binary (--backend=llvm -o OUT)");
 #ifdef NETC_HAVE_LLVM
     if (r->target) {
         char *why = NULL;

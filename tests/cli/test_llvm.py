@@ -245,7 +245,10 @@ def test_errors(s):
     r = s.run("build", NET, "--random-weights=1", "--target=aarch64-linux-gnu", "-o", "/dev/null/x.c")
     s.status(r, 2)
     s.eq(r.err.split("\n")[0], "netc: error: --target and --cpu go with the LLVM back end's "
-         "object (-o OUT.o) or IR (-o OUT.ll)", "--target with C output")
+         "object (-o OUT.o), IR (-o OUT.ll) or binary (--backend=llvm -o OUT)",
+         "--target with C output")
+    r = s.run("build", NET, "--random-weights=1", "--target=aarch64-linux-gnu", "-o", "/dev/null/x")
+    s.status(r, 2, "--target with the C back end's binary")
     r = s.run("build", NET, "--random-weights=1", "--backend=c", "-o", "/dev/null/x.o")
     s.status(r, 2)
     s.eq(r.err.split("\n")[0], "netc: error: --emit=obj needs the LLVM back end, not --backend=c",

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh: numerical tests of `netc build` against PyTorch references.
 #
-#   run.sh [--emit=exe|c|obj] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR...
+#   run.sh [--emit=exe|c|obj] [--backend=c|llvm] [--tol=T] [--threads=N] [--keep]
+#          NETC COMPARE FIXTURE_DIR...
 #
 # For each fixture directory (tests/numerics/fixtures/NAME or
 # tests/numerics/examples/NAME, see README.md):
@@ -9,6 +10,9 @@
 #   --emit=exe (the default): the standalone binary (docs/build.md),
 #       NETC build MODEL.net --weights weights.safetensors -o WORK/NAME/model
 #       WORK/NAME/model input.npy -o WORK/NAME/out.npy
+#       (--backend=llvm: the LLVM back end's binary; with NUMERICS_TARGET,
+#       built for that target, linked by $CC, a cross compiler, and run
+#       through $NUMERICS_EXEC)
 #   --emit=c: the C source and header, compiled with harness.c,
 #       NETC build MODEL.net --weights weights.safetensors -o WORK/NAME/model.c
 #       $CC -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I WORK/NAME
@@ -46,17 +50,19 @@
 # tests/cross/).
 
 usage() {
-    echo "usage: $0 [--emit=exe|c|obj] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
+    echo "usage: $0 [--emit=exe|c|obj] [--backend=c|llvm] [--tol=T] [--threads=N] [--keep] NETC COMPARE FIXTURE_DIR..." >&2
     exit 2
 }
 
 emit=exe
+backend=
 tol=1e-4
 threads=1
 keep=no
 while :; do
     case $1 in
     --emit=exe|--emit=c|--emit=obj) emit=${1#--emit=}; shift ;;
+    --backend=c|--backend=llvm) backend=$1; shift ;;
     --tol=*) tol=${1#--tol=}; shift ;;
     --threads=*) threads=${1#--threads=}; shift ;;
     --keep) keep=yes; shift ;;
@@ -100,6 +106,7 @@ build() {
     shift
     [ "$threads" -gt 1 ] && set -- "$@" --threads="$threads"
     [ -n "$NUMERICS_TARGET" ] && set -- "$@" --target="$NUMERICS_TARGET"
+    [ -n "$backend" ] && set -- "$@" "$backend"
     if [ -n "$seed" ]; then
         limit "$netc" build "$net" --random-weights="$seed" "$@" -o "$out"
     else
