@@ -238,12 +238,13 @@ int llvm_jit_run(const Lowered *l, const CNames *names, const struct BuildReques
 /* emit_ops.c: the kernels of multiply, broadcast add, channel_slice,
 ** channel_shuffle, upsample2d and conv2d_transpose; and the C expression
 ** of the activations it adds. Each writes the step function
-** `netc_step<k>` of step s. */
-void emit_op_merge(Buf *b, const Step *s, int k);
-void emit_op_slice(Buf *b, const Step *s, int k);
-void emit_op_shuffle(Buf *b, const Step *s, int k);
-void emit_op_upsample(Buf *b, const Step *s, int k);
-void emit_op_convt(Buf *b, const Step *s, int k);
+** `netc_step<k>` of step s; split: with the parameters t and nt, thread t
+** of nt computing its share of the rows (or pixels). */
+void emit_op_merge(Buf *b, const Step *s, int k, bool split);
+void emit_op_slice(Buf *b, const Step *s, int k, bool split);
+void emit_op_shuffle(Buf *b, const Step *s, int k, bool split);
+void emit_op_upsample(Buf *b, const Step *s, int k, bool split);
+void emit_op_convt(Buf *b, const Step *s, int k, bool split);
 /* True if an add or multiply step broadcasts a 1×1×C operand. */
 bool step_broadcasts(const Step *s);
 /* The one C expression of each activation, applied to `x` (alpha: leaky

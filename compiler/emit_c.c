@@ -1087,24 +1087,24 @@ static void emit_step_fn(const Emit *e, const Step *s, int k) {
         break;
     case K_ADD:
         if (step_broadcasts(s))
-            emit_op_merge(b, s, k);
+            emit_op_merge(b, s, k, e->o->threads > 1);
         else
             emit_add(e, s, k);
         break;
     case K_MUL:
-        emit_op_merge(b, s, k);
+        emit_op_merge(b, s, k, e->o->threads > 1);
         break;
     case K_SLICE:
-        emit_op_slice(b, s, k);
+        emit_op_slice(b, s, k, e->o->threads > 1);
         break;
     case K_SHUFFLE:
-        emit_op_shuffle(b, s, k);
+        emit_op_shuffle(b, s, k, e->o->threads > 1);
         break;
     case K_UPSAMPLE:
-        emit_op_upsample(b, s, k);
+        emit_op_upsample(b, s, k, e->o->threads > 1);
         break;
     case K_CONVT:
-        emit_op_convt(b, s, k);
+        emit_op_convt(b, s, k, e->o->threads > 1);
         break;
     case K_CONCAT:
         emit_concat(e, s, k);
@@ -1133,20 +1133,18 @@ static bool step_splits(const Emit *e, const Step *s) {
     case K_ACT:
         return true;
     case K_ADD:
-        return !step_broadcasts(s);
     case K_DENSE:
     case K_GMAXPOOL:
     case K_GAVGPOOL:
     case K_CONCAT:
     case K_FLATTEN:
-        return true;
     case K_COPY:
     case K_MUL:
     case K_SLICE:
     case K_SHUFFLE:
     case K_UPSAMPLE:
     case K_CONVT:
-        break;
+        return true;
     }
     return false;
 }
@@ -1170,8 +1168,16 @@ static void emit_call(const Emit *e, const Step *s, int k) {
         break;
     }
     case K_COPY:
-        buf_printf(b, "%smemcpy(%s, %s, %lld * sizeof(float));\n", ind, ptr(e, s->out),
-                   ptr(e, in[0]), (long long)elems(&s->node->shape));
+        if (splits) {
+            int64_t n = elems(&s->node->shape);
+            buf_printf(b, "    {\n        const long lo = %lld * t / nt, hi = %lld * (t + 1) / nt;\n",
+                       (long long)n, (long long)n);
+            buf_printf(b, "        memcpy(%s + lo, %s + lo, (size_t)(hi - lo) * sizeof(float));\n    }\n",
+                       ptr(e, s->out), ptr(e, in[0]));
+        } else {
+            buf_printf(b, "%smemcpy(%s, %s, %lld * sizeof(float));\n", ind, ptr(e, s->out),
+                       ptr(e, in[0]), (long long)elems(&s->node->shape));
+        }
         break;
     case K_CONV:
     case K_DENSE:

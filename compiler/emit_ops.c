@@ -18,6 +18,21 @@ static int64_t count(const Shape *s) {
     return n;
 }
 
+/* The step function's head, with the parameters t and nt when threads
+** split it; and the loop over the n items of its outer dimension, thread
+** t of nt taking [n·t/nt, n·(t+1)/nt). */
+static void op_head(Buf *b, int k, const char *params, bool split) {
+    buf_printf(b, "static void netc_step%d(%s%s)\n{\n", k, params, split ? ", int t, int nt" : "");
+}
+
+static void op_loop(Buf *b, const char *v, int64_t n, bool split) {
+    if (split)
+        buf_printf(b, "    for (%s = %lld * t / nt; %s < %lld * (t + 1) / nt; %s++)\n", v, (long long)n,
+                   v, (long long)n, v);
+    else
+        buf_printf(b, "    for (%s = 0; %s < %lld; %s++)\n", v, v, (long long)n, v);
+}
+
 const char *emit_act_expr(Arena *a, Act act, float alpha, const char *x) {
     switch (act) {
     case ACT_LINEAR:
@@ -62,14 +77,14 @@ bool step_broadcasts(const Step *s) {
 
 /* add or multiply, with 1×1×C operands read by channel. The output may be
 ** one of the full-size inputs (the memory plan works in place). */
-void emit_op_merge(Buf *b, const Step *s, int k) {
+void emit_op_merge(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *sh = &n->shape;
     int64_t C = sh->d[sh->rank - 1], P = count(sh) / C;
     const char *op = s->kind == K_MUL ? " * " : " + ";
-    buf_printf(b, "static void netc_step%d(const float *const *in, float *out)\n{\n", k);
+    op_head(b, k, "const float *const *in, float *out", split);
     buf_puts(b, "    long p, c;\n");
-    buf_printf(b, "    for (p = 0; p < %lld; p++)\n", (long long)P);
+    op_loop(b, "p", P, split);
     buf_printf(b, "        for (c = 0; c < %lld; c++)\n", (long long)C);
     buf_printf(b, "            out[p * %lld + c] = ", (long long)C);
     for (int i = 0; i < n->nin; i++) {
@@ -82,13 +97,13 @@ void emit_op_merge(Buf *b, const Step *s, int k) {
 }
 
 /* Channels [start, stop) of every pixel. */
-void emit_op_slice(Buf *b, const Step *s, int k) {
+void emit_op_slice(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t P = is->d[0] * is->d[1], C = is->d[2], E = n->stop - n->start;
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    op_head(b, k, "const float *restrict in, float *restrict out", split);
     buf_puts(b, "    long p;\n");
-    buf_printf(b, "    for (p = 0; p < %lld; p++)\n", (long long)P);
+    op_loop(b, "p", P, split);
     buf_printf(b, "        memcpy(out + p * %lld, in + p * %lld + %lld, %lld * sizeof(float));\n",
                (long long)E, (long long)C, (long long)n->start, (long long)E);
     buf_puts(b, "}\n\n");
@@ -97,13 +112,13 @@ void emit_op_slice(Buf *b, const Step *s, int k) {
 /* torchvision's channel_shuffle: view the channels as (groups, C/groups),
 ** transpose, flatten: output channel i·groups + g is input channel
 ** g·(C/groups) + i. */
-void emit_op_shuffle(Buf *b, const Step *s, int k) {
+void emit_op_shuffle(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t P = is->d[0] * is->d[1], C = is->d[2], G = n->groups, Cg = C / G;
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    op_head(b, k, "const float *restrict in, float *restrict out", split);
     buf_puts(b, "    long p, g, i;\n");
-    buf_printf(b, "    for (p = 0; p < %lld; p++)\n", (long long)P);
+    op_loop(b, "p", P, split);
     buf_printf(b, "        for (g = 0; g < %lld; g++)\n", (long long)G);
     buf_printf(b, "            for (i = 0; i < %lld; i++)\n", (long long)Cg);
     buf_printf(b, "                out[p * %lld + i * %lld + g] = in[p * %lld + g * %lld + i];\n",
@@ -150,14 +165,14 @@ static void bilinear_table(Buf *b, const char *name, int64_t in, int64_t out, in
 
 /* nn.Upsample with an integer scale: nearest reads input ⌊dst/scale⌋;
 ** bilinear mixes the four neighbours of its source point. */
-void emit_op_upsample(Buf *b, const Step *s, int k) {
+void emit_op_upsample(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t H = is->d[0], W = is->d[1], C = is->d[2], OH = n->shape.d[0], OW = n->shape.d[1];
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    op_head(b, k, "const float *restrict in, float *restrict out", split);
     buf_puts(b, n->bilinear ? "    long oh, ow, c;\n" : "    long oh, ow;\n");
     if (!n->bilinear) {
-        buf_printf(b, "    for (oh = 0; oh < %lld; oh++)\n", (long long)OH);
+        op_loop(b, "oh", OH, split);
         buf_printf(b, "        for (ow = 0; ow < %lld; ow++)\n", (long long)OW);
         buf_printf(b,
                    "            memcpy(out + (oh * %lld + ow) * %lld, in + (oh / %lld * %lld + ow / "
@@ -169,7 +184,7 @@ void emit_op_upsample(Buf *b, const Step *s, int k) {
     }
     bilinear_table(b, "h", H, OH, n->scale[0], n->align_corners);
     bilinear_table(b, "w", W, OW, n->scale[1], n->align_corners);
-    buf_printf(b, "    for (oh = 0; oh < %lld; oh++)\n", (long long)OH);
+    op_loop(b, "oh", OH, split);
     buf_printf(b, "        for (ow = 0; ow < %lld; ow++) {\n", (long long)OW);
     buf_puts(b, "            const float lh = hl[oh], lw = wl[ow];\n");
     buf_printf(b, "            const float *a = in + (h0[oh] * %lld + w0[ow]) * %lld;\n",
@@ -191,15 +206,15 @@ void emit_op_upsample(Buf *b, const Step *s, int k) {
 /* ConvTranspose2d as a gather: output (oh, ow) reads input (ih, iw) through
 ** kernel tap (kh, kw) where ih·s + kh·d = oh + p (and the same for the
 ** columns). Weights [g][kh][kw][in/g][out/g] (lower.c). */
-void emit_op_convt(Buf *b, const Step *s, int k) {
+void emit_op_convt(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t H = is->d[0], W = is->d[1], C = is->d[2];
     int64_t OH = n->shape.d[0], OW = n->shape.d[1], F = n->shape.d[2];
     int64_t G = n->groups, Cg = C / G, Fg = F / G, KH = n->kernel[0], KW = n->kernel[1];
-    buf_printf(b, "static void netc_step%d(const float *restrict in, float *restrict out)\n{\n", k);
+    op_head(b, k, "const float *restrict in, float *restrict out", split);
     buf_puts(b, "    long oh, ow, kh, kw, g, c, i;\n");
-    buf_printf(b, "    for (oh = 0; oh < %lld; oh++)\n", (long long)OH);
+    op_loop(b, "oh", OH, split);
     buf_printf(b, "        for (ow = 0; ow < %lld; ow++) {\n", (long long)OW);
     buf_printf(b, "            float *restrict o = out + (oh * %lld + ow) * %lld;\n", (long long)OW,
                (long long)F);
