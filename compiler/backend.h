@@ -245,6 +245,12 @@ void emit_op_slice(Buf *b, const Step *s, int k, bool split);
 void emit_op_shuffle(Buf *b, const Step *s, int k, bool split);
 void emit_op_upsample(Buf *b, const Step *s, int k, bool split);
 void emit_op_convt(Buf *b, const Step *s, int k, bool split);
+/* The source of output row (or column) o of a bilinear upsampling from in
+** to out rows, as PyTorch computes it: src = (o + 0.5)/scale − 0.5 clamped
+** at 0 (align_corners=false) or o·(in − 1)/(out − 1) (true); the rows i0
+** and i1 it lies between and the weight lambda of i1. */
+void bilinear_source(int64_t in, int64_t out, int64_t scale, bool align, int64_t o, int64_t *i0,
+                     int64_t *i1, double *lambda);
 /* True if an add or multiply step broadcasts a 1×1×C operand. */
 bool step_broadcasts(const Step *s);
 /* The one C expression of each activation, applied to `x` (alpha: leaky

@@ -1141,20 +1141,11 @@ static LLVMValueRef bilinear_table(E *e, int64_t in, int64_t out, int64_t scale,
     LLVMTypeRef t = which == 2 ? e->f32 : e->i64;
     LLVMValueRef *v = xcalloc((size_t)out + 1, sizeof *v);
     for (int64_t o = 0; o < out; o++) {
-        double src;
-        if (align)
-            src = out > 1 ? (double)o * (double)(in - 1) / (double)(out - 1) : 0.0;
-        else {
-            src = ((double)o + 0.5) / (double)scale - 0.5;
-            if (src < 0)
-                src = 0;
-        }
-        int64_t i0 = (int64_t)src;
-        if (i0 > in - 1)
-            i0 = in - 1;
-        int64_t i1 = i0 + 1 < in ? i0 + 1 : in - 1;
+        int64_t i0, i1;
+        double lam;
+        bilinear_source(in, out, scale, align, o, &i0, &i1, &lam);
         /* the C table holds the weight as a float constant: round it the same way */
-        v[o] = which == 0 ? ci(e, i0) : which == 1 ? ci(e, i1) : cf(e, (double)(float)(src - (double)i0));
+        v[o] = which == 0 ? ci(e, i0) : which == 1 ? ci(e, i1) : cf(e, (double)(float)lam);
     }
     LLVMValueRef init = LLVMConstArray(t, v, (unsigned)out);
     free(v);

@@ -126,9 +126,24 @@ void emit_op_shuffle(Buf *b, const Step *s, int k, bool split) {
     buf_puts(b, "}\n\n");
 }
 
-/* The source rows (or columns) of a bilinear upsampling, as PyTorch computes
-** them: for align_corners=false, src = (dst + 0.5)/scale − 0.5 clamped at
-** 0; for true, src = dst·(in − 1)/(out − 1). Tables of the lower index, the
+void bilinear_source(int64_t in, int64_t out, int64_t scale, bool align, int64_t o, int64_t *i0,
+                     int64_t *i1, double *lambda) {
+    double src;
+    if (align)
+        src = out > 1 ? (double)o * (double)(in - 1) / (double)(out - 1) : 0.0;
+    else {
+        src = ((double)o + 0.5) / (double)scale - 0.5;
+        if (src < 0)
+            src = 0;
+    }
+    *i0 = (int64_t)src;
+    if (*i0 > in - 1)
+        *i0 = in - 1;
+    *i1 = *i0 + 1 < in ? *i0 + 1 : in - 1;
+    *lambda = src - (double)*i0;
+}
+
+/* The tables of bilinear_source for the C kernel: the lower index, the
 ** upper one and the weight of the upper one. */
 static void bilinear_table(Buf *b, const char *name, int64_t in, int64_t out, int64_t scale,
                            bool align) {
@@ -139,19 +154,9 @@ static void bilinear_table(Buf *b, const char *name, int64_t in, int64_t out, in
         if (pass == 2)
             buf_printf(b, "};\n    static const float %sl[%lld] = {", name, (long long)out);
         for (int64_t o = 0; o < out; o++) {
-            double src;
-            if (align)
-                src = out > 1 ? (double)o * (double)(in - 1) / (double)(out - 1) : 0.0;
-            else {
-                src = ((double)o + 0.5) / (double)scale - 0.5;
-                if (src < 0)
-                    src = 0;
-            }
-            int64_t i0 = (int64_t)src;
-            if (i0 > in - 1)
-                i0 = in - 1;
-            int64_t i1 = i0 + 1 < in ? i0 + 1 : in - 1;
-            double lam = src - (double)i0;
+            int64_t i0, i1;
+            double lam;
+            bilinear_source(in, out, scale, align, o, &i0, &i1, &lam);
             if (pass == 0)
                 buf_printf(b, "%s%lld", o ? ", " : "", (long long)i0);
             else if (pass == 1)
