@@ -219,7 +219,7 @@ typedef struct LlvmOptions {
     const char *target;  /* --target: a triple; NULL for the host */
     const char *cpu;     /* --cpu; NULL: the host's, or the target's default */
     bool parts;          /* an object per part of the module, LLVM_PARTS of them:
-                         ** out is their path, with %d for the part */
+                         ** OUT0.o, OUT1.o, ... for out = OUT */
     bool profile;        /* for the standalone binary: its --profile's hook */
 } LlvmOptions;
 enum { LLVM_PARTS = 4 };

@@ -315,7 +315,7 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
         buf_free(&b);
         ok = ok && cc_start(&cc, desc, arena_printf(a, "%s/desc.o", dir));
         /* the parts of the module as objects, made on as many threads */
-        LlvmOptions lo = {.names = names, .out = arena_printf(a, "%s/model%%d.o", dir), .parts = true,
+        LlvmOptions lo = {.names = names, .out = arena_printf(a, "%s/model", dir), .parts = true,
                         .profile = true, .target = r->target, .cpu = r->cpu};
         ok = ok && emit_llvm(l, &lo, d);
         for (int p = 0; p < LLVM_PARTS; p++)

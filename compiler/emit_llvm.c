@@ -1877,7 +1877,7 @@ static bool llvm_module(const Lowered *l, const CNames *names, const LlvmOptions
         parts[p] = (Part){.l = l, .names = names, .jit = jit, .profile = o->profile, .nvt = nvt,
                           .part = p, .ctx = ctx};
         if (o->parts)
-            parts[p].obj = arena_printf(l->g->arena, o->out, p);
+            parts[p].obj = arena_printf(l->g->arena, "%s%d.o", o->out, p);
         parts[p].tm = target_machine(o, d);
         if (!parts[p].tm) {
             for (int i = 0; i < p; i++)
