@@ -185,15 +185,14 @@ static bool cc_start(Cc *c, const char *src, const char *obj) {
     return true;
 }
 
-
 /* Writes the runtime's sources into dir and starts compiling them. */
-static bool cc_runtime(Cc *c, Diags *d) {
+static bool cc_runtime(Cc *c) {
     bool ok = true;
     for (int i = 0; ok && i < netc_runtime_nfiles; i++) {
         const EmbeddedFile *f = &netc_runtime_files[i];
         const char *path = arena_printf(c->a, "%s/%s", c->dir, f->path);
         if (!mkdirs(c->a, c->dir, f->path) || !write_bytes(path, f->data, f->len)) {
-            diag_error(d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
+            diag_error(c->d, NULL, (Span){0}, "build", "cannot write '%s': %s", path,
                        strerror(errno));
             ok = false;
         }
@@ -248,7 +247,7 @@ bool build_exe(const Lowered *l, const CNames *names, const char *out, int threa
     /* the runtime compiles while netc writes the network's code */
     Cc cc;
     cc_init(&cc, a, dir, false, d);
-    bool ok = cc_runtime(&cc, d);
+    bool ok = cc_runtime(&cc);
     const char *cfile = arena_printf(a, "%s/model.c", dir);
     const char *bin = arena_printf(a, "%s/weights.bin", dir);
     const char *asmf = arena_printf(a, "%s/weights.S", dir);
@@ -305,7 +304,7 @@ bool build_llvm(const Lowered *l, const CNames *names, BuildRequest *r, Diags *d
         /* the runtime compiles while LLVM builds the network's object */
         Cc cc;
         cc_init(&cc, a, dir, r->target != NULL, d);
-        bool ok = cc_runtime(&cc, d);
+        bool ok = cc_runtime(&cc);
         Buf b = {0};
         emit_c_descriptor(l, names, &b);
         if (ok && !write_bytes(desc, b.data, b.len)) {
