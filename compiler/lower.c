@@ -242,15 +242,28 @@ static int64_t channel_block(int64_t K, int64_t C) {
 ** as the conv rows under its window are made, while they are in the cache,
 ** instead of writing the whole map and reading it again. Only when the
 ** pool writes elsewhere than the conv's buffer (the conv's rows are made
-** there), and when the conv's packed weights fit in 256 KiB: the kernel
-** then goes through all of them for each row, which a layer with more
-** weights would read from memory once per row. */
+** there) and than the conv's input (the memory plan may give the pool the
+** input's place, which the unfused conv no longer needs; fused, the pool
+** writes while the conv still reads), and when the conv's packed weights
+** fit in 256 KiB: the kernel then goes through all of them for each row,
+** which a layer with more weights would read from memory once per row. */
 #define POOL_FUSE_WEIGHTS (256 * 1024 / 4)
+
+/* Whether the arena tensors of nodes a and b share any float. */
+static bool overlap(const Lower *L, const Node *a, const Node *b) {
+    TRef ra = ref(L, a), rb = ref(L, b);
+    int64_t na = 1, nb = 1;
+    for (int i = 0; i < a->shape.rank; i++)
+        na *= a->shape.d[i];
+    for (int i = 0; i < b->shape.rank; i++)
+        nb *= b->shape.d[i];
+    return ra.input < 0 && rb.input < 0 && ra.off < rb.off + nb && rb.off < ra.off + na;
+}
 
 static void absorb_pool(Lower *L, Step *s) {
     const Node *u = sole_user(s->last), *n = s->node;
     if (s->kind != K_CONV || s->strategy != S_DIRECT || s->res_node || !u ||
-        u->op != OP_maxpool2d || same_buffer(L, u, s->last))
+        u->op != OP_maxpool2d || same_buffer(L, u, s->last) || overlap(L, u, n->in[0]))
         return;
     int64_t padded = (n->shape.d[2] + NETC_BLOCK - 1) / NETC_BLOCK * NETC_BLOCK;
     if (n->kernel[0] * n->kernel[1] * n->in[0]->shape.d[2] * padded > POOL_FUSE_WEIGHTS)

@@ -275,6 +275,16 @@ fx("winograd", "3x3 stride-1 convs netc computes with Winograd F(2,3): odd outpu
     "bn = batchnorm();",
     "sum = add(bn, a);",
     "out = relu(sum);"])
+fx("conv_pool_inplace", "a direct conv and its max pool, where the memory plan gives the pool's output the place of the conv's input (dead once the conv has run): netc fuses them only where the pool writes elsewhere (found by tests/numerics/random_nets.py)", [
+    inp(18, 11, 3),
+    "t1 = batchnorm();",
+    "t2 = gelu();",
+    "t3 = global_avgpool2d(t2, keepdims=true);",
+    "t4 = conv2d(t3, filters=1, kernel=1, activation=relu);",
+    "t5 = conv2d(t4, filters=3, kernel=1, activation=sigmoid);",
+    "t6 = multiply(t2, t5);",
+    "t7 = conv2d(t6, filters=12, kernel=7, padding=6, activation=gelu);",
+    "t8 = maxpool2d(size=2, stride=1, padding=same);"])
 fx("conv_relu_pool", "direct convs with a max pool fused (netc pools each conv row as it is made): relu then a 3x3 stride-2 pool with padding 1 on an odd map (windows clipped on every side), activation=relu then a 2x2 pool that leaves the last row unread, a folded batchnorm then a 3x3 stride-1 pool (overlapping windows); and a conv whose residual add comes before the pool, which stays unfused", [
     inp(25, 23, 3),
     "a = conv2d(filters=20, kernel=3, padding=1);",

@@ -1,0 +1,1 @@
+build tests/numerics/fixtures/conv_pool_inplace/model.net --emit=steps
