@@ -210,19 +210,20 @@ void emit_op_upsample(Buf *b, const Step *s, int k, bool split) {
 
 /* ConvTranspose2d as a gather: output (oh, ow) reads input (ih, iw) through
 ** kernel tap (kh, kw) where ih·s + kh·d = oh + p (and the same for the
-** columns). Weights [g][kh][kw][in/g][out/g] (lower.c). */
+** columns). Weights [g][kh][kw][in/g][out/g] (lower.c). Each output pixel
+** is a function of its own, never inlined by GCC: GCC 12 at -O3 with
+** AVX-512 vectorises the loop over a row's pixels, with the whole kernel
+** unrolled inside, into wrong code (tests/numerics/fixtures/convt_small). */
 void emit_op_convt(Buf *b, const Step *s, int k, bool split) {
     const Node *n = s->node;
     const Shape *is = &n->in[0]->shape;
     int64_t H = is->d[0], W = is->d[1], C = is->d[2];
     int64_t OH = n->shape.d[0], OW = n->shape.d[1], F = n->shape.d[2];
     int64_t G = n->groups, Cg = C / G, Fg = F / G, KH = n->kernel[0], KW = n->kernel[1];
-    op_head(b, k, "const float *restrict in, float *restrict out", split);
-    buf_puts(b, "    long oh, ow, kh, kw, g, c, i;\n");
-    op_loop(b, "oh", OH, split);
-    buf_printf(b, "        for (ow = 0; ow < %lld; ow++) {\n", (long long)OW);
-    buf_printf(b, "            float *restrict o = out + (oh * %lld + ow) * %lld;\n", (long long)OW,
-               (long long)F);
+    buf_printf(b, "#if defined(__GNUC__)\n__attribute__((noinline))\n#endif\n"
+                  "static void netc_ct%d(const float *restrict in, float *restrict o, long oh, long ow)\n{\n"
+                  "    long kh, kw, g, c, i;\n    {\n        {\n",
+               k);
     if (s->b >= 0)
         buf_printf(b, "            for (i = 0; i < %lld; i++) o[i] = NETC_W[%lld + i];\n",
                    (long long)F, (long long)s->b);
@@ -266,5 +267,11 @@ void emit_op_convt(Buf *b, const Step *s, int k, bool split) {
             buf_printf(b, "            netc_softmax(o, %lld);\n", (long long)F);
         arena_free(&scratch);
     }
-    buf_puts(b, "        }\n}\n\n");
+    buf_puts(b, "        }\n    }\n}\n\n");
+    op_head(b, k, "const float *restrict in, float *restrict out", split);
+    buf_puts(b, "    long oh, ow;\n");
+    op_loop(b, "oh", OH, split);
+    buf_printf(b, "        for (ow = 0; ow < %lld; ow++)\n", (long long)OW);
+    buf_printf(b, "            netc_ct%d(in, out + (oh * %lld + ow) * %lld, oh, ow);\n}\n\n", k,
+               (long long)OW, (long long)F);
 }

@@ -365,6 +365,9 @@ fx("convt_dilation2", "conv2d_transpose kernel 3, dilation 2", [inp(4, 5, 3), "c
 fx("convt_groups2", "conv2d_transpose groups 2 (4 -> 6 channels), stride 2", [inp(4, 5, 4), "conv2d_transpose(filters=6, kernel=3, stride=2, groups=2);"])
 fx("convt_nobias_relu", "conv2d_transpose bias=false, activation=relu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, bias=false, activation=relu);"])
 fx("convt_act_silu", "conv2d_transpose activation=silu", [inp(4, 5, 3), "conv2d_transpose(filters=4, kernel=2, stride=2, activation=silu);"], scale=2.0)
+fx("convt_small", "a conv2d_transpose of 2 output channels on a one-row map (stride 1, padding 1, output_padding 1, dilation 2, hardsigmoid): its whole kernel unrolls inside the loop over a row's pixels, which GCC 12 with AVX-512 vectorised into wrong code until each pixel became a function of its own (found by tests/numerics/random_nets.py)", [
+    inp(1, 10, 5),
+    "t = conv2d_transpose(filters=2, kernel=2, stride=1, padding=1, output_padding=1, dilation=2, activation=hardsigmoid);"])
 fx("convt_bn_relu", "conv2d_transpose bias=false -> batchnorm -> relu (DCGAN's generator block; the batchnorm folded)", [inp(4, 5, 3), "t = conv2d_transpose(filters=4, kernel=4, stride=2, padding=1, bias=false);", "bn = batchnorm();", "r = relu();"])
 fx("convt_bias_bn", "conv2d_transpose with bias and groups 2 -> batchnorm (bias and per-group channels folded)", [inp(4, 5, 4), "t = conv2d_transpose(filters=6, kernel=3, stride=2, groups=2);", "bn = batchnorm(epsilon=1e-3);"])
 
