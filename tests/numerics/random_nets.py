@@ -96,7 +96,7 @@ class Gen:
         g = r.choice([g for g in (1, 1, 1, 2, 4) if C % g == 0])
         F = g * r.randint(1, max(1, 24 // g))
         if g == 1 and r.random() < 0.35:
-            F = r.choice([16, 32, 48, 64, 80])  # the fast kernels' widths (Winograd, blocks)
+            F = r.choice([16, 32, 48, 64, 80, 128, 256])  # the fast kernels' widths (Winograd, blocks)
         return self.new("conv2d(%s, filters=%d, groups=%d, %s)" % (x, F, g, attrs), (OH, OW, F))
 
     def convt(self, x):
@@ -208,7 +208,7 @@ class Gen:
 
     def network(self, name):
         r = self.r
-        H, W, C = r.randint(3, 32), r.randint(3, 32), r.choice([1, 2, 3, 4, 8, 16])
+        H, W, C = r.randint(3, 32), r.randint(3, 32), r.choice([1, 2, 3, 4, 8, 16, 32])
         self.lines.append("    x = input(shape=(%d, %d, %d));" % (H, W, C))
         self.shape["x"] = (H, W, C)
         x = "x"
