@@ -73,6 +73,11 @@ class Gen:
         p = r.randint(0, e)
         return str(p), (p, p)
 
+    def pad_pair(self, k, d):
+        """padding=(ph, pw): (text, (ph, pw))."""
+        e = self.r.randint(0, d * (k - 1)), self.r.randint(0, d * (k - 1))
+        return "(%d, %d)" % e, e
+
     def conv(self, x, depthwise=False):
         r = self.r
         H, W, C = self.shape[x]
@@ -82,6 +87,9 @@ class Gen:
         pad, pp = self.pad_for(k, d)
         if pad == "same":
             OH, OW = -(-H // s), -(-W // s)
+        elif r.random() < 0.2:
+            pad, (ph, pw) = self.pad_pair(k, d)
+            OH, OW = conv_out(H, k, s, d, ph, ph), conv_out(W, k, s, d, pw, pw)
         else:
             OH, OW = conv_out(H, k, s, d, *pp), conv_out(W, k, s, d, *pp)
         if OH < 1 or OW < 1:
@@ -132,11 +140,19 @@ class Gen:
             p = r.randint(0, k // 2)
             pad, pp = str(p), (p, p)
             OH, OW = conv_out(H, k, s, 1, p, p), conv_out(W, k, s, 1, p, p)
+        extra = ""
+        if pad != "same" and r.random() < 0.3:
+            # PyTorch's ceil_mode: round up, less one where the last window
+            # would start in the end padding
+            def ceil_out(n):
+                o = -(-(n + 2 * p - k) // s) + 1
+                return o - 1 if (o - 1) * s >= n + p else o
+            OH, OW = ceil_out(H), ceil_out(W)
+            extra = ", ceil=true"
         if OH < 1 or OW < 1:
             return None
-        extra = ""
         if kind == "avgpool2d" and r.random() < 0.5:
-            extra = ", count_pad=false"
+            extra += ", count_pad=false"
         return self.new("%s(%s, size=%d, stride=%d, padding=%s%s)" % (kind, x, k, s, pad, extra),
                         (OH, OW, C))
 
@@ -232,6 +248,13 @@ class Gen:
                 u = r.randint(1, 20)
                 x = self.new("dense(%s, units=%d, activation=%s)" % (
                     x, u, r.choice(ACTS + ["softmax"])), (u,))
+                c = r.random()
+                if c < 0.2:
+                    x = self.new("batchnorm(%s)" % x, (u,))
+                elif c < 0.3:
+                    x = self.new("dropout(%s, rate=0.3)" % x, (u,))
+                elif c < 0.4:
+                    x = self.new("softmax(%s)" % x, (u,))
         return "network %s {\n%s\n}\n" % (name, "\n".join(self.lines))
 
 
