@@ -274,30 +274,40 @@ static void absorb_pool(Lower *L, Step *s) {
     s->last = u;
 }
 
+/* The batchnorm that step s of the weighted node n takes in (n has no
+** activation of its own, and the batchnorm is its only reader, working in
+** its buffer), or NULL; and, per output channel, the scale of the weights
+** and the shift of the bias that fold it in (1 and 0 without one, or
+** without weights): two arrays the caller frees. */
+static const Node *fold_batchnorm(Lower *L, Step *s, const Node *n, double **scale,
+                                  double **shift) {
+    const Node *bn = NULL, *u = sole_user(n);
+    if (n->act == ACT_LINEAR && u && u->op == OP_batchnorm && same_buffer(L, u, n)) {
+        bn = u;
+        L->absorbed[u->id] = true;
+        s->last = u;
+    }
+    int64_t out = n->shape.d[n->shape.rank - 1];
+    *scale = xmalloc(sizeof(double) * (size_t)out);
+    *shift = xmalloc(sizeof(double) * (size_t)out);
+    for (int64_t o = 0; o < out; o++) {
+        (*scale)[o] = 1;
+        (*shift)[o] = 0;
+        if (bn && L->ws)
+            bn_affine(bn, &L->ws->w[bn->id], o, &(*scale)[o], &(*shift)[o]);
+    }
+    return bn;
+}
+
 /* A conv or dense, with the batchnorm after it folded in when it can be. */
 static bool lower_weighted(Lower *L, const Node *n) {
     Step *s = new_step(L, n->op == OP_dense ? K_DENSE : K_CONV, n);
     s->act = n->act;
     s->alpha = (float)n->alpha;
     const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
-    const Node *bn = NULL;
-    if (n->act == ACT_LINEAR) {
-        const Node *u = sole_user(n);
-        if (u && u->op == OP_batchnorm && same_buffer(L, u, n)) {
-            bn = u;
-            L->absorbed[u->id] = true;
-            s->last = u;
-        }
-    }
+    double *scale, *shift;
+    const Node *bn = fold_batchnorm(L, s, n, &scale, &shift);
     int64_t out = n->shape.d[n->shape.rank - 1];
-    double *scale = xmalloc(sizeof(double) * (size_t)out);
-    double *shift = xmalloc(sizeof(double) * (size_t)out);
-    for (int64_t o = 0; o < out; o++) {
-        scale[o] = 1;
-        shift[o] = 0;
-        if (bn && w)
-            bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
-    }
     /* the weights in the generic layout first, then packed for the strategy */
     int64_t nw, in = 0, K = 1, C = 1;
     float *tmp;
@@ -415,20 +425,8 @@ static bool lower_convt(Lower *L, const Node *n) {
     const NodeWeights *w = L->ws ? &L->ws->w[n->id] : NULL;
     int64_t KH = n->kernel[0], KW = n->kernel[1], F = n->shape.d[2];
     int64_t C = n->in[0]->shape.d[2], G = n->groups, Cg = C / G, Fg = F / G;
-    const Node *bn = NULL, *u = sole_user(n);
-    if (n->act == ACT_LINEAR && u && u->op == OP_batchnorm && same_buffer(L, u, n)) {
-        bn = u;
-        L->absorbed[u->id] = true;
-        s->last = u;
-    }
-    double *scale = xmalloc(sizeof(double) * (size_t)F);
-    double *shift = xmalloc(sizeof(double) * (size_t)F);
-    for (int64_t o = 0; o < F; o++) {
-        scale[o] = 1;
-        shift[o] = 0;
-        if (bn && w)
-            bn_affine(bn, &L->ws->w[bn->id], o, &scale[o], &shift[o]);
-    }
+    double *scale, *shift;
+    const Node *bn = fold_batchnorm(L, s, n, &scale, &shift);
     s->w = blob_alloc(L, KH * KW * C * Fg);
     if (n->bias || bn)
         s->b = blob_alloc(L, F);
