@@ -50,7 +50,6 @@ typedef struct Val {
     ** Reshape back to 4-D is then channel_shuffle(groups=B) */
     bool swapped;
     OnnxTensor *t;  /* V_CONST */
-    int uses;       /* nodes reading it */
 } Val;
 
 /* Who makes and who reads an ONNX value, found once before the walk, so
@@ -90,6 +89,15 @@ static uint64_t hash(const char *s) {
     return h;
 }
 
+/* The size of an open-addressing table for n keys: a power of two, at
+** least 16, at most half full. */
+static size_t pow2_above(size_t n) {
+    size_t c = 16;
+    while (c < n * 2)
+        c *= 2;
+    return c;
+}
+
 static Use *use_of(Imp *im, const char *key, bool make) {
     size_t k = hash(key) & (im->ucap - 1);
     while (im->use[k].key) {
@@ -110,9 +118,7 @@ static void find_uses(Imp *im) {
     size_t n = (size_t)im->m->noutput;
     for (int k = 0; k < im->m->nnode; k++)
         n += (size_t)im->m->node[k].nin + (size_t)im->m->node[k].nout;
-    im->ucap = 16;
-    while (im->ucap < n * 2)
-        im->ucap *= 2;
+    im->ucap = pow2_above(n);
     im->use = arena_alloc(im->a, im->ucap * sizeof *im->use);
     memset(im->use, 0, im->ucap * sizeof *im->use);
     for (int k = 0; k < im->m->nnode; k++) {
@@ -1126,7 +1132,7 @@ static void imp_alias(Imp *im) {
     if (!o)
         return;
     *o = (Val){.key = o->key, .kind = V_TENSOR, .net = x->net, .rank = x->rank,
-               .flat_net = x->flat_net, .swapped = x->swapped, .uses = 0};
+               .flat_net = x->flat_net, .swapped = x->swapped};
     memcpy(o->dims, x->dims, sizeof o->dims);
 }
 
@@ -2312,13 +2318,6 @@ static const char *dim_text(Arena *a, const OnnxValue *in, int k) {
     if (in->dims[k] > 0)
         return arena_printf(a, "%lld", (long long)in->dims[k]);
     return in->dim_param[k] && in->dim_param[k][0] ? in->dim_param[k] : "?";
-}
-
-static size_t pow2_above(size_t n) {
-    size_t c = 16;
-    while (c < n * 2)
-        c *= 2;
-    return c;
 }
 
 bool onnx_import(Arena *a, const OnnxModel *m, const char *network, const int64_t *input_hwc,
